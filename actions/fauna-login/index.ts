@@ -1,0 +1,13 @@
+import type { PostLoginApi, PostLoginEvent } from '../types/auth0-actions';
+import { mintLoginSecret } from './mint-login-secret';
+
+/** Auth0 post-login trigger (v3): wires the event to the core and the outcome to the api. */
+export async function onExecutePostLogin(event: PostLoginEvent, api: PostLoginApi): Promise<void> {
+  const outcome = await mintLoginSecret({ secrets: event.secrets, user: event.user, clientId: event.client.client_id });
+  if (outcome.kind === 'claims') {
+    // ID token only: access tokens travel to third-party APIs, the Fauna secret must not.
+    for (const [name, value] of Object.entries(outcome.claims)) api.idToken.setCustomClaim(name, value);
+  } else if (outcome.kind === 'denied') {
+    api.access.deny(outcome.reason);
+  }
+}

@@ -1,0 +1,127 @@
+import type { Client } from 'faunadb';
+import { AuthFaunaError, FaunaQueryError, SettingsError, type ErrorCode } from '../lib/errors';
+import { createFaunaClient, queryWithRetry, type FetchLike, type RetryOptions } from '../lib/fauna-client';
+import { consoleSink, createLogger, type LogSink } from '../lib/log';
+import {
+  parseLoginSettings,
+  readAllowedClientIds,
+  readFailurePolicy,
+  type LoginSettings,
+  type SecretsBag,
+} from '../lib/settings';
+import type { ActionUser } from '../types/auth0-actions';
+import { loginClaims, type LoginClaims } from './claims';
+import { buildLoginQuery, isLoginQueryResult, type LoginQueryResult } from './login-query';
+
+export const ACTION_NAME = 'fauna-login';
+
+/**
+ * What the app's callback sees when the login is denied. Deliberately generic: the reason travels
+ * to the app in the redirect URL, so internals stay in the Action's log.
+ */
+export const DENY_REASON = 'Sign-in is temporarily unavailable. Please try again in a moment.';
+
+export interface LoginRequest {
+  readonly secrets: SecretsBag | undefined;
+  readonly user: ActionUser;
+  readonly clientId: string;
+}
+
+export interface LoginDependencies extends Pick<RetryOptions, 'now' | 'sleep' | 'random'> {
+  readonly fetch?: FetchLike;
+  readonly log?: LogSink;
+}
+
+export type LoginOutcome =
+  | { readonly kind: 'claims'; readonly claims: LoginClaims; readonly user: LoginQueryResult['user']; readonly attempts: number }
+  | { readonly kind: 'skipped' }
+  | { readonly kind: 'denied'; readonly code: ErrorCode; readonly reason: string }
+  | { readonly kind: 'continued'; readonly code: ErrorCode };
+
+// Module scope lives as long as the Action's instance: reuse one client per endpoint and key.
+let cachedClient: { key: string; fetchImpl: FetchLike | undefined; client: Client } | undefined;
+
+function clientFor(settings: LoginSettings, fetchImpl: FetchLike | undefined): Client {
+  const key = `${settings.faunaEndpoint}\n${settings.faunaSecret}`;
+  if (cachedClient?.key !== key || cachedClient.fetchImpl !== fetchImpl) {
+    cachedClient = { key, fetchImpl, client: createFaunaClient(settings, fetchImpl) };
+  }
+  return cachedClient.client;
+}
+
+/**
+ * The login's Fauna work: upsert the user, mint a secret scoped to this login, and say which
+ * claims to set. Never throws; every failure becomes the admin's ON_FAUNA_ERROR policy.
+ */
+export async function mintLoginSecret(request: LoginRequest, deps: LoginDependencies = {}): Promise<LoginOutcome> {
+  const { secrets, user, clientId } = request;
+  const log = createLogger(ACTION_NAME, deps.log ?? consoleSink, [secrets?.FAUNA_SECRET]);
+  const now = deps.now ?? Date.now;
+  const started = now();
+
+  const allowed = readAllowedClientIds(secrets);
+  if (allowed !== undefined && !allowed.includes(clientId)) {
+    log('info', `client ${clientId} is not in ALLOWED_CLIENT_IDS; no Fauna secret for this login`);
+    return { kind: 'skipped' };
+  }
+
+  const policy = readFailurePolicy(secrets);
+  const fail = (err: AuthFaunaError): LoginOutcome => {
+    const then = policy === 'deny' ? 'login denied' : 'login continues without Fauna claims';
+    log('error', `${err.code}: ${err.message}; ${then} (ON_FAUNA_ERROR=${policy})`);
+    return policy === 'deny' ? { kind: 'denied', code: err.code, reason: DENY_REASON } : { kind: 'continued', code: err.code };
+  };
+
+  let settings: LoginSettings;
+  try {
+    settings = parseLoginSettings(secrets);
+  } catch (err) {
+    if (err instanceof SettingsError) return fail(err);
+    throw err;
+  }
+
+  const expr = buildLoginQuery({
+    auth0UserId: user.user_id,
+    email: user.email,
+    name: user.name,
+    clientId,
+    ttlSeconds: settings.secretTtlSeconds,
+  });
+
+  let result: LoginQueryResult;
+  let attempts: number;
+  try {
+    const outcome = await queryWithRetry<unknown>(clientFor(settings, deps.fetch), expr, {
+      budgetMs: settings.timeoutMs,
+      now: deps.now,
+      sleep: deps.sleep,
+      random: deps.random,
+      onRetry: (failure, attempt) =>
+        log('warn', `Fauna attempt ${attempt} failed (${failure.faunaCode}, HTTP ${failure.status ?? '-'}); retrying`),
+    });
+    if (!isLoginQueryResult(outcome.value)) {
+      return fail(
+        new AuthFaunaError(
+          'ERR_FAUNA_UNEXPECTED_RESULT',
+          'Fauna answered the login query without a secret; check that FAUNA_ENDPOINT is an FQL v4 endpoint',
+        ),
+      );
+    }
+    result = outcome.value;
+    attempts = outcome.attempts;
+  } catch (err) {
+    if (err instanceof FaunaQueryError) return fail(err);
+    throw err;
+  }
+
+  log(
+    'info',
+    `minted a Fauna secret for ${user.user_id} (user ${result.user}, ${attempts} attempt(s), ${now() - started} ms)`,
+  );
+  return {
+    kind: 'claims',
+    claims: loginClaims(settings.claimNamespace, result.secret, result.exp),
+    user: result.user,
+    attempts,
+  };
+}

@@ -1,0 +1,67 @@
+/**
+ * Errors carry a stable `code` (like panva/jose's ERR_…) so callers, logs and tests can branch on
+ * it, and a message that names what is wrong and what to do. Messages never carry a secret's
+ * value: settings are named, Fauna failures are described by Fauna's own error code.
+ */
+export type ErrorCode =
+  | 'ERR_SETTINGS_INVALID'
+  | 'ERR_FAUNA_UNAUTHORIZED'
+  | 'ERR_FAUNA_PERMISSION_DENIED'
+  | 'ERR_FAUNA_BAD_REQUEST'
+  | 'ERR_FAUNA_NOT_FOUND'
+  | 'ERR_FAUNA_UNAVAILABLE'
+  | 'ERR_FAUNA_TIMEOUT'
+  | 'ERR_FAUNA_UNEXPECTED_RESULT';
+
+export class AuthFaunaError extends Error {
+  readonly code: ErrorCode;
+
+  constructor(code: ErrorCode, message: string) {
+    super(message);
+    this.name = new.target.name;
+    this.code = code;
+  }
+}
+
+export interface SettingProblem {
+  /** The setting's name, e.g. `FAUNA_TIMEOUT_MS`; never its value. */
+  readonly setting: string;
+  readonly reason: 'missing' | 'invalid';
+  /** What is wrong and what to do, without the value. */
+  readonly message: string;
+}
+
+export class SettingsError extends AuthFaunaError {
+  readonly problems: readonly SettingProblem[];
+
+  constructor(problems: readonly SettingProblem[]) {
+    super(
+      'ERR_SETTINGS_INVALID',
+      `Invalid settings: ${problems.map((p) => p.message).join('; ')}`,
+    );
+    this.problems = problems;
+  }
+}
+
+/** A Fauna query that failed for good (after any retries the budget allowed). */
+export class FaunaQueryError extends AuthFaunaError {
+  /** Fauna's own error code (`instance not unique`, `unauthorized`, …) or a transport cause. */
+  readonly faunaCode: string;
+  /** HTTP status, when Fauna answered at all. */
+  readonly status: number | undefined;
+  readonly attempts: number;
+
+  constructor(
+    code: ErrorCode,
+    details: { faunaCode: string; status: number | undefined; attempts: number; hint: string },
+  ) {
+    const status = details.status === undefined ? 'no response' : `HTTP ${details.status}`;
+    super(
+      code,
+      `Fauna query failed (${details.faunaCode}, ${status}, ${details.attempts} attempt(s)): ${details.hint}`,
+    );
+    this.faunaCode = details.faunaCode;
+    this.status = details.status;
+    this.attempts = details.attempts;
+  }
+}

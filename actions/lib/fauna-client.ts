@@ -1,0 +1,144 @@
+import { Client, errors as faunaErrors, type ClientConfig, type Expr } from 'faunadb';
+import { FaunaQueryError, type ErrorCode } from './errors';
+import type { FaunaConnectionSettings } from './settings';
+
+/**
+ * The Fauna client and the one way this project runs a query: with the runtime's global fetch
+ * (the driver's HTTP/2 default would hide from nock and keep a session open after the Action
+ * returns) and inside a fixed time budget, retrying only what a retry can mend.
+ */
+
+export type FetchLike = typeof globalThis.fetch;
+
+export function createFaunaClient(
+  connection: Pick<FaunaConnectionSettings, 'faunaSecret' | 'faunaEndpoint'>,
+  fetchImpl: FetchLike = globalThis.fetch,
+): Client {
+  return new Client({
+    secret: connection.faunaSecret,
+    endpoint: connection.faunaEndpoint,
+    // Bound so the driver keeps `fetch`'s `this`; a keep-alive Agent would be ignored by fetch.
+    // The driver types fetch as cross-fetch's; the global one is call-compatible.
+    fetch: fetchImpl.bind(globalThis) as unknown as ClientConfig['fetch'],
+    keepAlive: false,
+    checkNewVersion: false,
+  });
+}
+
+/** The failure as this project sees it: our code, Fauna's code, and whether a retry may mend it. */
+export interface FaunaFailure {
+  readonly code: ErrorCode;
+  readonly faunaCode: string;
+  readonly status: number | undefined;
+  readonly transient: boolean;
+  readonly hint: string;
+}
+
+const NOT_UNIQUE = 'instance not unique';
+
+export function classifyFaunaError(err: unknown): FaunaFailure {
+  if (err instanceof faunaErrors.FaunaHTTPError) {
+    const status = err.requestResult.statusCode;
+    const faunaCode = err.message || `http ${status}`;
+    switch (status) {
+      case 400:
+        // Two first logins of one user racing on the unique index: the loser re-runs the upsert
+        // and then finds the winner's document.
+        return faunaCode === NOT_UNIQUE
+          ? { code: 'ERR_FAUNA_UNAVAILABLE', faunaCode, status, transient: true, hint: 'a concurrent write won the unique index; retried' }
+          : { code: 'ERR_FAUNA_BAD_REQUEST', faunaCode, status, transient: false, hint: 'the database schema does not match; run `npm run setup:fauna`' };
+      case 401:
+        return { code: 'ERR_FAUNA_UNAUTHORIZED', faunaCode, status, transient: false, hint: 'FAUNA_SECRET is not a valid key for this endpoint; create a key and update the secret' };
+      case 403:
+        return { code: 'ERR_FAUNA_PERMISSION_DENIED', faunaCode, status, transient: false, hint: "the key's role lacks a privilege; run `npm run setup:fauna` and use the key it describes" };
+      case 404:
+        return { code: 'ERR_FAUNA_NOT_FOUND', faunaCode, status, transient: false, hint: 'a collection or index is missing; run `npm run setup:fauna`' };
+      case 409:
+      case 429:
+      case 500:
+      case 502:
+      case 503:
+      case 504:
+        return { code: 'ERR_FAUNA_UNAVAILABLE', faunaCode, status, transient: true, hint: 'Fauna is busy or unavailable; check its health' };
+      default:
+        return { code: 'ERR_FAUNA_BAD_REQUEST', faunaCode, status, transient: false, hint: 'unexpected answer from Fauna; check FAUNA_ENDPOINT points at an FQL v4 endpoint' };
+    }
+  }
+  if (isAbort(err)) {
+    return { code: 'ERR_FAUNA_TIMEOUT', faunaCode: 'timeout', status: undefined, transient: false, hint: 'Fauna did not answer within FAUNA_TIMEOUT_MS; check the endpoint and its latency' };
+  }
+  if (err instanceof Error && err.name === 'ProtocolError') {
+    return { code: 'ERR_FAUNA_UNAVAILABLE', faunaCode: 'empty response', status: undefined, transient: true, hint: 'Fauna answered with an empty body; check the endpoint and any proxy in front of it' };
+  }
+  // fetch rejects with a TypeError on DNS, TLS and connection failures.
+  return { code: 'ERR_FAUNA_UNAVAILABLE', faunaCode: 'network error', status: undefined, transient: true, hint: 'could not reach FAUNA_ENDPOINT; check the URL and that the server is up' };
+}
+
+function isAbort(err: unknown): boolean {
+  if (typeof err !== 'object' || err === null) return false;
+  const e = err as { isAbortError?: unknown; isTimeoutError?: unknown; name?: unknown };
+  return e.isAbortError === true || e.isTimeoutError === true || e.name === 'AbortError';
+}
+
+export interface RetryOptions {
+  /** The whole budget: attempts, waits between them, everything. */
+  readonly budgetMs: number;
+  /** Injected for tests and the benchmark; default real time. */
+  readonly now?: () => number;
+  readonly sleep?: (ms: number) => Promise<void>;
+  readonly random?: () => number;
+  /** Told of each failed attempt that will be retried (for logs and counters). */
+  readonly onRetry?: (failure: FaunaFailure, attempt: number) => void;
+}
+
+const FIRST_BACKOFF_MS = 25;
+const MAX_BACKOFF_MS = 1_000;
+// Not worth starting an attempt with less time than this left: it could only time out.
+const MIN_ATTEMPT_MS = 50;
+
+const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+export interface QueryOutcome<T> {
+  readonly value: T;
+  readonly attempts: number;
+}
+
+/**
+ * Runs `expr`, retrying transient failures with jittered exponential backoff, and aborting the
+ * request in flight when the budget runs out. Throws FaunaQueryError with the last failure.
+ */
+export async function queryWithRetry<T>(client: Client, expr: Expr, options: RetryOptions): Promise<QueryOutcome<T>> {
+  const now = options.now ?? Date.now;
+  const sleep = options.sleep ?? realSleep;
+  const random = options.random ?? Math.random;
+  const deadline = now() + options.budgetMs;
+  let attempt = 0;
+  for (;;) {
+    attempt += 1;
+    let failure: FaunaFailure;
+    try {
+      const value = await queryBefore<T>(client, expr, deadline - now());
+      return { value, attempts: attempt };
+    } catch (err) {
+      failure = classifyFaunaError(err);
+    }
+    const backoff = Math.min(MAX_BACKOFF_MS, FIRST_BACKOFF_MS * 2 ** (attempt - 1)) * (0.5 + random() / 2);
+    const left = deadline - now();
+    if (!failure.transient || left - backoff < MIN_ATTEMPT_MS) {
+      throw new FaunaQueryError(failure.code, { ...failure, attempts: attempt });
+    }
+    options.onRetry?.(failure, attempt);
+    await sleep(backoff);
+  }
+}
+
+async function queryBefore<T>(client: Client, expr: Expr, timeLeftMs: number): Promise<T> {
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(), Math.max(0, timeLeftMs));
+  try {
+    // `signal` is passed through to the fetch adapter, which aborts the request with it.
+    return await client.query<T>(expr, { signal: controller.signal });
+  } finally {
+    clearTimeout(timer);
+  }
+}

@@ -1,0 +1,263 @@
+import { SettingsError, type SettingProblem } from './errors';
+
+/**
+ * Every setting an Action reads from `event.secrets`, in one table. The names are the contract
+ * with tenant.yaml, `.env` and admins; deploy-tenant validates with these same parsers before it
+ * sends anything to Auth0, so a value that deploys is a value the Action accepts.
+ */
+
+/** Thrown by a parser with a hint that never contains the value. */
+class InvalidValue extends Error {}
+
+export interface SettingSpec<T> {
+  readonly required: boolean;
+  /** The default as an admin would write it, for docs and `.env.example`. */
+  readonly defaultValue?: string;
+  /** Whether the value is a credential: never printed, masked in dry runs. */
+  readonly secret: boolean;
+  readonly description: string;
+  parse(raw: string): T;
+}
+
+const MIN_TTL_SECONDS = 60;
+const MAX_TTL_SECONDS = 2_592_000; // 30 days
+const MIN_TIMEOUT_MS = 100;
+const MAX_TIMEOUT_MS = 9_000; // Auth0 asks for HTTP calls under 10 s
+// Auth0 refuses custom claims namespaced on its own domains.
+const RESERVED_CLAIM_HOSTS = ['auth0.com', 'webtask.io', 'webtask.run'];
+
+function wholeNumberBetween(min: number, max: number, unit: string) {
+  return (raw: string): number => {
+    const trimmed = raw.trim();
+    if (!/^\d+$/.test(trimmed) || Number(trimmed) < min || Number(trimmed) > max) {
+      throw new InvalidValue(`must be a whole number of ${unit} from ${min} to ${max}`);
+    }
+    return Number(trimmed);
+  };
+}
+
+function nonEmpty(raw: string): string {
+  if (raw.trim() === '') throw new InvalidValue('must not be empty');
+  return raw.trim();
+}
+
+function parseUrl(raw: string): URL {
+  try {
+    return new URL(raw.trim());
+  } catch {
+    throw new InvalidValue('must be an absolute URL such as https://fauna.example.com:8443');
+  }
+}
+
+/** The FQL v4 endpoint's origin, without a trailing slash (the driver appends its own paths). */
+export function parseFaunaEndpoint(raw: string): string {
+  const url = parseUrl(raw);
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+    throw new InvalidValue('must use http or https, e.g. https://fauna.example.com:8443');
+  }
+  if (url.username !== '' || url.password !== '') {
+    throw new InvalidValue('must not carry credentials; put the key in FAUNA_SECRET');
+  }
+  if ((url.pathname !== '/' && url.pathname !== '') || url.search !== '' || url.hash !== '') {
+    throw new InvalidValue('must be scheme, host and optional port only, with no path or query');
+  }
+  return url.origin;
+}
+
+/** The claim namespace with exactly one trailing `/`, refused on Auth0's reserved hosts. */
+export function parseClaimNamespace(raw: string): string {
+  const url = parseUrl(raw);
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+    throw new InvalidValue('must be an http(s) URL such as https://app.example.com/');
+  }
+  const host = url.hostname.toLowerCase();
+  if (RESERVED_CLAIM_HOSTS.some((reserved) => host === reserved || host.endsWith(`.${reserved}`))) {
+    throw new InvalidValue(
+      `must not be on ${RESERVED_CLAIM_HOSTS.join(', ')} (Auth0 drops such claims); use your app's own domain`,
+    );
+  }
+  const trimmed = raw.trim();
+  return trimmed.endsWith('/') ? trimmed : `${trimmed}/`;
+}
+
+export function parseClientIdList(raw: string): readonly string[] {
+  const ids = raw
+    .split(',')
+    .map((id) => id.trim())
+    .filter((id) => id !== '');
+  if (ids.length === 0) throw new InvalidValue('must list at least one client id, comma-separated');
+  return ids;
+}
+
+export type FailurePolicy = 'deny' | 'continue';
+
+function parseFailurePolicy(raw: string): FailurePolicy {
+  const value = raw.trim().toLowerCase();
+  if (value !== 'deny' && value !== 'continue') throw new InvalidValue('must be "deny" or "continue"');
+  return value;
+}
+
+export const SETTINGS = {
+  FAUNA_SECRET: {
+    required: true,
+    secret: true,
+    description: 'The Fauna key the Actions use (see the README for the role it needs).',
+    parse: nonEmpty,
+  },
+  FAUNA_ENDPOINT: {
+    required: true,
+    secret: false,
+    description:
+      "Base URL of your FQL v4 endpoint: scheme, host, optional port (e.g. https://fauna.example.com:8443). Fauna's cloud is gone: there is no default.",
+    parse: parseFaunaEndpoint,
+  },
+  CLAIM_NAMESPACE: {
+    required: true,
+    secret: false,
+    description:
+      'Namespace of the ID token claims, e.g. https://app.example.com/ (a trailing / is added). Not on auth0.com, webtask.io or webtask.run.',
+    parse: parseClaimNamespace,
+  },
+  FAUNA_SECRET_TTL: {
+    required: false,
+    defaultValue: '36000',
+    secret: false,
+    description:
+      "Seconds each minted Fauna secret lives (60 to 2592000). Set it equal to your app's ID token expiration.",
+    parse: wholeNumberBetween(MIN_TTL_SECONDS, MAX_TTL_SECONDS, 'seconds'),
+  },
+  ALLOWED_CLIENT_IDS: {
+    required: false,
+    secret: false,
+    description:
+      'Comma-separated Auth0 client ids that get a Fauna secret. Empty: every client. Logins through other clients go on untouched.',
+    parse: parseClientIdList,
+  },
+  ON_FAUNA_ERROR: {
+    required: false,
+    defaultValue: 'deny',
+    secret: false,
+    description:
+      '"deny": refuse the login when Fauna cannot mint a secret. "continue": let the login go on without the claims.',
+    parse: parseFailurePolicy,
+  },
+  FAUNA_TIMEOUT_MS: {
+    required: false,
+    defaultValue: '5000',
+    secret: false,
+    description: 'Whole budget in milliseconds for the Fauna work of one login, retries included (100 to 9000).',
+    parse: wholeNumberBetween(MIN_TIMEOUT_MS, MAX_TIMEOUT_MS, 'milliseconds'),
+  },
+} as const satisfies Record<string, SettingSpec<unknown>>;
+
+export type SettingName = keyof typeof SETTINGS;
+type SettingValue<N extends SettingName> = ReturnType<(typeof SETTINGS)[N]['parse']>;
+/** Required settings and settings with a default are always present; the others may be absent. */
+type SettingValues<N extends SettingName> = {
+  [P in N]: (typeof SETTINGS)[P] extends { required: true } | { defaultValue: string }
+    ? SettingValue<P>
+    : SettingValue<P> | undefined;
+};
+
+export type SecretsBag = Readonly<Record<string, string | undefined>>;
+
+/**
+ * Reads and validates the named settings. Collects every problem before failing, so an admin
+ * fixes them all in one go; a problem names the setting and the rule, never the value.
+ */
+export function readSettings<N extends SettingName>(
+  secrets: SecretsBag | undefined,
+  names: readonly N[],
+): SettingValues<N> {
+  const values: Partial<Record<SettingName, unknown>> = {};
+  const problems: SettingProblem[] = [];
+  for (const name of names) {
+    const spec: SettingSpec<unknown> = SETTINGS[name];
+    const raw = secrets?.[name];
+    const given = raw !== undefined && raw.trim() !== '';
+    if (!given && spec.required) {
+      problems.push({
+        setting: name,
+        reason: 'missing',
+        message: `${name} is missing: add it to the Action's secrets (or the deploy environment)`,
+      });
+      continue;
+    }
+    const source = given ? raw : spec.defaultValue;
+    if (source === undefined) continue;
+    try {
+      values[name] = spec.parse(source);
+    } catch (err) {
+      if (!(err instanceof InvalidValue)) throw err;
+      problems.push({ setting: name, reason: 'invalid', message: `${name} ${err.message}` });
+    }
+  }
+  if (problems.length > 0) throw new SettingsError(problems);
+  return values as SettingValues<N>;
+}
+
+export interface FaunaConnectionSettings {
+  readonly faunaSecret: string;
+  readonly faunaEndpoint: string;
+  readonly timeoutMs: number;
+}
+
+export interface LoginSettings extends FaunaConnectionSettings {
+  readonly claimNamespace: string;
+  readonly secretTtlSeconds: number;
+  /** Undefined: every client gets a secret. */
+  readonly allowedClientIds: readonly string[] | undefined;
+  readonly onFaunaError: FailurePolicy;
+}
+
+export const CONNECTION_SETTING_NAMES = ['FAUNA_SECRET', 'FAUNA_ENDPOINT', 'FAUNA_TIMEOUT_MS'] as const;
+export const LOGIN_SETTING_NAMES = [
+  ...CONNECTION_SETTING_NAMES,
+  'CLAIM_NAMESPACE',
+  'FAUNA_SECRET_TTL',
+  'ALLOWED_CLIENT_IDS',
+  'ON_FAUNA_ERROR',
+] as const;
+
+export function parseConnectionSettings(secrets: SecretsBag | undefined): FaunaConnectionSettings {
+  const s = readSettings(secrets, CONNECTION_SETTING_NAMES);
+  return { faunaSecret: s.FAUNA_SECRET, faunaEndpoint: s.FAUNA_ENDPOINT, timeoutMs: s.FAUNA_TIMEOUT_MS };
+}
+
+export function parseLoginSettings(secrets: SecretsBag | undefined): LoginSettings {
+  const s = readSettings(secrets, LOGIN_SETTING_NAMES);
+  return {
+    faunaSecret: s.FAUNA_SECRET,
+    faunaEndpoint: s.FAUNA_ENDPOINT,
+    timeoutMs: s.FAUNA_TIMEOUT_MS,
+    claimNamespace: s.CLAIM_NAMESPACE,
+    secretTtlSeconds: s.FAUNA_SECRET_TTL,
+    allowedClientIds: s.ALLOWED_CLIENT_IDS,
+    onFaunaError: s.ON_FAUNA_ERROR,
+  };
+}
+
+/**
+ * The failure policy on its own, so that even a login whose other settings are broken follows
+ * the admin's choice. An absent or invalid ON_FAUNA_ERROR falls back to the safe `deny`.
+ */
+export function readFailurePolicy(secrets: SecretsBag | undefined): FailurePolicy {
+  try {
+    return readSettings(secrets, ['ON_FAUNA_ERROR']).ON_FAUNA_ERROR;
+  } catch {
+    return 'deny';
+  }
+}
+
+/**
+ * The client allowlist on its own: a login through a client we do not serve is left alone even
+ * when the Fauna settings are broken. Undefined means every client (or an unreadable list, which
+ * the full parse reports).
+ */
+export function readAllowedClientIds(secrets: SecretsBag | undefined): readonly string[] | undefined {
+  try {
+    return readSettings(secrets, ['ALLOWED_CLIENT_IDS']).ALLOWED_CLIENT_IDS;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,2 @@
+// Every runtime we target has Object.assign.
+module.exports = Object.assign;

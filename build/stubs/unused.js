@@ -1,0 +1,2 @@
+// Required by the driver at load time but never called (chalk, boxen: imported, unused).
+module.exports = {};
