@@ -8,8 +8,3 @@ beforeAll(() => {
 afterEach(() => {
   nock.cleanAll();
 });
-
-afterAll(() => {
-  nock.enableNetConnect();
-  nock.restore();
-});

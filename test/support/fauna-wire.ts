@@ -1,0 +1,58 @@
+/**
+ * Fauna's FQL v4 wire format, for mocking the server at the HTTP level: what the driver really
+ * parses (nested @ref, @ts, `resource`, `errors`, x-txn-time), not a simplified stand-in.
+ */
+export const TEST_ENDPOINT = 'https://fauna.test:8443';
+export const TEST_FAUNA_KEY = 'fnTEST_ACTION_KEY_do_not_log_0123456789';
+
+export type WireValue = unknown;
+
+export function collectionRef(name: string): WireValue {
+  return { '@ref': { id: name, collection: { '@ref': { id: 'collections' } } } };
+}
+
+export function documentRef(collection: string, id: string): WireValue {
+  return { '@ref': { id, collection: collectionRef(collection) } };
+}
+
+export function tokenRef(id: string): WireValue {
+  return { '@ref': { id, collection: { '@ref': { id: 'tokens' } } } };
+}
+
+export function wireTime(date: Date): WireValue {
+  return { '@ts': date.toISOString().replace(/\.\d{3}Z$/, (ms) => `${ms.slice(0, 4)}000Z`) };
+}
+
+/** Headers Fauna sends with every answer. */
+export function faunaHeaders(txnTimeMicros = Date.now() * 1000): Record<string, string> {
+  return { 'content-type': 'application/json;charset=utf-8', 'x-txn-time': String(txnTimeMicros) };
+}
+
+export function resourceBody(resource: WireValue): string {
+  return JSON.stringify({ resource });
+}
+
+export function errorBody(code: string, description: string, position: (string | number)[] = []): string {
+  return JSON.stringify({ errors: [{ position, code, description }] });
+}
+
+/** Decodes the `@`-tagged JSON the driver sends, keeping tags so tests can assert on them. */
+export function parseRequestBody(body: unknown): unknown {
+  return typeof body === 'string' ? JSON.parse(body) : body;
+}
+
+/** Every value in the request JSON whose key is `key`, depth-first: handy for finding FQL calls. */
+export function findCalls(tree: unknown, key: string): unknown[] {
+  const found: unknown[] = [];
+  const walk = (node: unknown) => {
+    if (Array.isArray(node)) node.forEach(walk);
+    else if (node !== null && typeof node === 'object') {
+      for (const [k, v] of Object.entries(node)) {
+        if (k === key) found.push(v);
+        walk(v);
+      }
+    }
+  };
+  walk(tree);
+  return found;
+}

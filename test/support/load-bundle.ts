@@ -1,0 +1,73 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import Module, { builtinModules } from 'node:module';
+import vm from 'node:vm';
+
+export const DIST_DIR = path.resolve(__dirname, '../../dist/actions');
+
+export function bundlePath(action: string): string {
+  return path.join(DIST_DIR, `${action}.js`);
+}
+
+export interface LoadedBundle {
+  readonly exports: Record<string, unknown>;
+  /** Every module id the bundle required while loading. */
+  readonly required: readonly string[];
+}
+
+const BUILTINS = new Set([...builtinModules, ...builtinModules.map((m) => `node:${m}`)]);
+
+/**
+ * Loads a built Action the way Auth0 does: a fresh CommonJS module scope, evaluated once, with a
+ * `require` that serves only Node built-ins (Auth0 installs nothing we did not declare) and
+ * records what was asked for.
+ */
+export function loadBundle(action: string): LoadedBundle {
+  const file = bundlePath(action);
+  const code = fs.readFileSync(file, 'utf8');
+  const required: string[] = [];
+  const realRequire = Module.createRequire(file);
+  const sandboxRequire = (id: string): unknown => {
+    required.push(id);
+    if (!BUILTINS.has(id)) throw new Error(`bundle ${action} requires non-built-in module "${id}"`);
+    return realRequire(id);
+  };
+  const module = { exports: {} as Record<string, unknown> };
+  const wrapper = vm.runInThisContext(Module.wrap(code), { filename: file }) as (
+    exports: unknown,
+    require: unknown,
+    module: unknown,
+    filename: string,
+    dirname: string,
+  ) => void;
+  wrapper(module.exports, sandboxRequire, module, file, path.dirname(file));
+  return { exports: module.exports, required };
+}
+
+/** Records what an Action does with the post-login `api`, as Auth0 would apply it. */
+export function recordingPostLoginApi() {
+  const idTokenClaims: Record<string, unknown> = {};
+  const accessTokenClaims: Record<string, unknown> = {};
+  const denials: string[] = [];
+  const api = {
+    access: {
+      deny(reason: string) {
+        denials.push(reason);
+        return api;
+      },
+    },
+    idToken: {
+      setCustomClaim(name: string, value: unknown) {
+        idTokenClaims[name] = value;
+        return api;
+      },
+    },
+    accessToken: {
+      setCustomClaim(name: string, value: unknown) {
+        accessTokenClaims[name] = value;
+        return api;
+      },
+    },
+  };
+  return { api, idTokenClaims, accessTokenClaims, denials };
+}
