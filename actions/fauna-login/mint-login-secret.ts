@@ -39,9 +39,9 @@ export type LoginOutcome =
   | { readonly kind: 'continued'; readonly code: ErrorCode };
 
 // Module scope lives as long as the Action's instance: reuse one client per endpoint and key.
-let cachedClient: { key: string; fetchImpl: FetchLike | undefined; client: Client } | undefined;
+let cachedClient: { key: string; fetchImpl: FetchLike; client: Client } | undefined;
 
-function clientFor(settings: LoginSettings, fetchImpl: FetchLike | undefined): Client {
+function clientFor(settings: LoginSettings, fetchImpl: FetchLike): Client {
   const key = `${settings.faunaEndpoint}\n${settings.faunaSecret}`;
   if (cachedClient?.key !== key || cachedClient.fetchImpl !== fetchImpl) {
     cachedClient = { key, fetchImpl, client: createFaunaClient(settings, fetchImpl) };
@@ -91,7 +91,7 @@ export async function mintLoginSecret(request: LoginRequest, deps: LoginDependen
   let result: LoginQueryResult;
   let attempts: number;
   try {
-    const outcome = await queryWithRetry<unknown>(clientFor(settings, deps.fetch), expr, {
+    const outcome = await queryWithRetry<unknown>(clientFor(settings, deps.fetch ?? globalThis.fetch), expr, {
       budgetMs: settings.timeoutMs,
       now: deps.now,
       sleep: deps.sleep,
