@@ -44,8 +44,8 @@ export function buildLoginQuery(facts: LoginFacts): Expr {
 
   return q.Let(
     [
-      { match: q.Match(q.Index(USERS_BY_AUTH0_ID_INDEX), facts.auth0UserId) },
-      { existing: q.If(q.Exists(q.Var('match')), q.Get(q.Var('match')), null) },
+      { user_set: q.Match(q.Index(USERS_BY_AUTH0_ID_INDEX), facts.auth0UserId) },
+      { existing: q.If(q.Exists(q.Var('user_set')), q.Get(q.Var('user_set')), null) },
       { changed: q.If(q.IsNull(existing), true, changed) },
       {
         user: q.If(

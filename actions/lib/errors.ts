@@ -11,7 +11,10 @@ export type ErrorCode =
   | 'ERR_FAUNA_NOT_FOUND'
   | 'ERR_FAUNA_UNAVAILABLE'
   | 'ERR_FAUNA_TIMEOUT'
-  | 'ERR_FAUNA_UNEXPECTED_RESULT';
+  | 'ERR_FAUNA_UNEXPECTED_RESULT'
+  | 'ERR_SCHEMA_CONFLICT'
+  | 'ERR_REVOCATION_INCOMPLETE'
+  | 'ERR_USAGE';
 
 export class AuthFaunaError extends Error {
   readonly code: ErrorCode;

@@ -17,12 +17,28 @@ export function createFaunaClient(
   return new Client({
     secret: connection.faunaSecret,
     endpoint: connection.faunaEndpoint,
-    // Bound so the driver keeps `fetch`'s `this`; a keep-alive Agent would be ignored by fetch.
     // The driver types fetch as cross-fetch's; the global one is call-compatible.
-    fetch: fetchImpl.bind(globalThis) as unknown as ClientConfig['fetch'],
+    fetch: withNativeAbortSignal(fetchImpl) as unknown as ClientConfig['fetch'],
     keepAlive: false,
     checkNewVersion: false,
   });
+}
+
+/**
+ * Unbundled, the driver aborts through the `node-abort-controller` polyfill, whose signal the
+ * global fetch cannot follow (the request would hang past our budget). Bridge it to a native
+ * signal. In the Action bundles the polyfill is already the native class, so this passes through.
+ */
+function withNativeAbortSignal(fetchImpl: FetchLike): FetchLike {
+  return (input, init) => {
+    const signal: unknown = init?.signal;
+    if (signal === undefined || signal === null || signal instanceof AbortSignal) return fetchImpl(input, init);
+    const polyfill = signal as { aborted: boolean; addEventListener(type: 'abort', listener: () => void): void };
+    const native = new AbortController();
+    if (polyfill.aborted) native.abort();
+    else polyfill.addEventListener('abort', () => native.abort());
+    return fetchImpl(input, { ...init, signal: native.signal });
+  };
 }
 
 /** The failure as this project sees it: our code, Fauna's code, and whether a retry may mend it. */
@@ -39,7 +55,9 @@ const NOT_UNIQUE = 'instance not unique';
 export function classifyFaunaError(err: unknown): FaunaFailure {
   if (err instanceof faunaErrors.FaunaHTTPError) {
     const status = err.requestResult.statusCode;
-    const faunaCode = err.message || `http ${status}`;
+    // The driver rewrites some messages (401); the first error's code is what Fauna said.
+    const first = (err.errors() as unknown as readonly { code?: string }[])[0];
+    const faunaCode = first?.code ?? `http ${status}`;
     switch (status) {
       case 400:
         // Two first logins of one user racing on the unique index: the loser re-runs the upsert

@@ -1,7 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Module, { builtinModules } from 'node:module';
-import vm from 'node:vm';
 
 export const DIST_DIR = path.resolve(__dirname, '../../dist/actions');
 
@@ -33,13 +32,9 @@ export function loadBundle(action: string): LoadedBundle {
     return realRequire(id);
   };
   const module = { exports: {} as Record<string, unknown> };
-  const wrapper = vm.runInThisContext(Module.wrap(code), { filename: file }) as (
-    exports: unknown,
-    require: unknown,
-    module: unknown,
-    filename: string,
-    dirname: string,
-  ) => void;
+  // Compiled in the caller's realm (not vm.runInThisContext, which under jest is the outer realm),
+  // so the bundle sees the same global fetch and console that nock and the tests see.
+  const wrapper = new Function('exports', 'require', 'module', '__filename', '__dirname', `${code}\n//# sourceURL=${file}`);
   wrapper(module.exports, sandboxRequire, module, file, path.dirname(file));
   return { exports: module.exports, required };
 }

@@ -6,5 +6,7 @@ beforeAll(() => {
 });
 
 afterEach(() => {
+  // Also ends delayed replies of requests a test aborted, so no timer outlives the test.
+  nock.abortPendingRequests();
   nock.cleanAll();
 });

@@ -1,0 +1,254 @@
+import nock from 'nock';
+import { onExecutePostLogin } from '../../actions/fauna-login/index';
+import { DENY_REASON, mintLoginSecret, type LoginDependencies } from '../../actions/fauna-login/mint-login-secret';
+import type { PostLoginEvent } from '../../actions/types/auth0-actions';
+import {
+  TEST_ENDPOINT,
+  TEST_FAUNA_KEY,
+  errorBody,
+  faunaHeaders,
+  findCalls,
+  parseRequestBody,
+  resourceBody,
+} from '../support/fauna-wire';
+import { recordingPostLoginApi } from '../support/load-bundle';
+
+const NS = 'https://app.example.com/';
+const MINTED = 'fnEMINTED_SECRET_for_this_login_abcdef0123456789';
+const EXP = 1_900_000_000;
+
+const baseSecrets = {
+  FAUNA_SECRET: TEST_FAUNA_KEY,
+  FAUNA_ENDPOINT: TEST_ENDPOINT,
+  CLAIM_NAMESPACE: NS,
+};
+
+function event(secrets: Record<string, string> = baseSecrets, clientId = 'client-web'): PostLoginEvent {
+  return {
+    user: { user_id: 'auth0|ada', email: 'ada@example.com', name: 'Ada' },
+    client: { client_id: clientId, name: 'Web' },
+    secrets,
+  };
+}
+
+/** Log lines captured per test; checked for leaks after every test. */
+let logLines: string[] = [];
+const deps: LoginDependencies = {
+  log: (_level, line) => logLines.push(line),
+  sleep: async () => undefined, // backoff waits are not what these tests are about
+};
+
+async function runLogin(e: PostLoginEvent = event()) {
+  const recorder = recordingPostLoginApi();
+  const outcome = await mintLoginSecret({ secrets: e.secrets, user: e.user, clientId: e.client.client_id }, deps);
+  return { outcome, ...recorder };
+}
+
+const okReply = () => [200, resourceBody({ secret: MINTED, exp: EXP, user: 'created' }), faunaHeaders()] as const;
+
+function faunaError(status: number, code: string) {
+  return [status, errorBody(code, `${code} (test)`), faunaHeaders()] as const;
+}
+
+beforeEach(() => {
+  logLines = [];
+});
+
+afterEach(() => {
+  for (const line of logLines) {
+    expect(line).not.toContain(TEST_FAUNA_KEY);
+    expect(line).not.toContain(MINTED);
+  }
+});
+
+describe('fauna-login: a successful login', () => {
+  it('sends one query with the bearer key and sets both claims on the ID token only', async () => {
+    const bodies: unknown[] = [];
+    const scope = nock(TEST_ENDPOINT, { reqheaders: { authorization: `Bearer ${TEST_FAUNA_KEY}` } })
+      .post('/', (body) => {
+        bodies.push(parseRequestBody(body));
+        return true;
+      })
+      .reply(...okReply());
+
+    const { api, idTokenClaims, accessTokenClaims, denials } = recordingPostLoginApi();
+    const spy = jest.spyOn(console, 'log').mockImplementation(() => undefined);
+    let printed: string[];
+    try {
+      await onExecutePostLogin(event(), api);
+    } finally {
+      printed = spy.mock.calls.map(([line]) => String(line));
+      spy.mockRestore();
+    }
+
+    expect(scope.isDone()).toBe(true);
+    expect(bodies).toHaveLength(1);
+    expect(findCalls(bodies[0], 'create')).toContainEqual({ tokens: null });
+    expect(findCalls(bodies[0], 'match')).toEqual([{ index: 'users_by_auth0_id' }]);
+    const tokenCreate = (bodies[0] as { let: Record<string, unknown>[] }).let.find((b) => 'token' in b);
+    expect(tokenCreate).toMatchObject({ token: { params: { object: { ttl: { var: 'exp' } } } } });
+    expect(findCalls(bodies[0], 'offset')).toEqual([36000]);
+
+    expect(idTokenClaims).toEqual({ [`${NS}fauna_secret`]: MINTED, [`${NS}fauna_secret_exp`]: EXP });
+    expect(accessTokenClaims).toEqual({});
+    expect(denials).toEqual([]);
+    // The success line is printed, and it carries neither the key nor the secret.
+    expect(printed).toEqual([expect.stringContaining('minted a Fauna secret for auth0|ada (user created, 1 attempt(s)')]);
+    for (const line of printed) expect(line).not.toContain(MINTED);
+  });
+
+  it('uses FAUNA_SECRET_TTL for the expiry', async () => {
+    const bodies: unknown[] = [];
+    nock(TEST_ENDPOINT)
+      .post('/', (body) => bodies.push(parseRequestBody(body)) > 0)
+      .reply(...okReply());
+    const { outcome } = await runLogin(event({ ...baseSecrets, FAUNA_SECRET_TTL: '600' }));
+    expect(outcome.kind).toBe('claims');
+    expect(findCalls(bodies[0], 'offset')).toEqual([600]);
+  });
+
+  it('skips clients that are not allowed, without Fauna work and without denying', async () => {
+    const scope = nock(TEST_ENDPOINT).post('/').reply(...okReply());
+    const { outcome } = await runLogin(event({ ...baseSecrets, ALLOWED_CLIENT_IDS: 'client-mobile, client-admin' }));
+    expect(outcome).toEqual({ kind: 'skipped' });
+    expect(scope.isDone()).toBe(false);
+  });
+
+  it('serves an allowed client', async () => {
+    nock(TEST_ENDPOINT).post('/').reply(...okReply());
+    const { outcome } = await runLogin(event({ ...baseSecrets, ALLOWED_CLIENT_IDS: 'client-mobile,client-web' }));
+    expect(outcome.kind).toBe('claims');
+  });
+
+  it('skips a client not allowed even when the Fauna settings are broken', async () => {
+    const { outcome } = await runLogin(event({ ALLOWED_CLIENT_IDS: 'other' }));
+    expect(outcome).toEqual({ kind: 'skipped' });
+  });
+});
+
+describe('fauna-login: transient failures are retried inside the budget', () => {
+  it.each([
+    ['503 unavailable', faunaError(503, 'unavailable')],
+    ['500 internal error', faunaError(500, 'internal server error')],
+    ['429 too many requests', faunaError(429, 'too many requests')],
+    ['409 contended transaction', faunaError(409, 'contended transaction')],
+    ['400 instance not unique (racing first logins)', faunaError(400, 'instance not unique')],
+    ['200 with an empty body', [200, '', faunaHeaders()] as const],
+  ])('%s, then success', async (_name, failure) => {
+    const scope = nock(TEST_ENDPOINT)
+      .post('/')
+      .reply(...failure)
+      .post('/')
+      .reply(...okReply());
+    const { outcome } = await runLogin();
+    expect(scope.isDone()).toBe(true);
+    expect(outcome).toMatchObject({ kind: 'claims', attempts: 2 });
+    expect(logLines.some((l) => l.includes('attempt 1 failed') && l.includes('retrying'))).toBe(true);
+  });
+
+  it('a network error, then success', async () => {
+    const scope = nock(TEST_ENDPOINT)
+      .post('/')
+      .replyWithError({ code: 'ECONNRESET', message: 'socket hang up' })
+      .post('/')
+      .reply(...okReply());
+    const { outcome } = await runLogin();
+    expect(scope.isDone()).toBe(true);
+    expect(outcome).toMatchObject({ kind: 'claims', attempts: 2 });
+  });
+
+  it('gives up when the budget runs out and follows ON_FAUNA_ERROR=deny', async () => {
+    nock(TEST_ENDPOINT).post('/').times(1000).reply(...faunaError(503, 'unavailable'));
+    let clock = 0;
+    // Each attempt "takes" 60 ms of a 300 ms budget: a handful of attempts, then a denial.
+    const { outcome } = await (async () => {
+      const outcome = await mintLoginSecret(
+        { secrets: { ...baseSecrets, FAUNA_TIMEOUT_MS: '300' }, user: event().user, clientId: 'client-web' },
+        { ...deps, now: () => (clock += 30) },
+      );
+      return { outcome };
+    })();
+    expect(outcome).toEqual({ kind: 'denied', code: 'ERR_FAUNA_UNAVAILABLE', reason: DENY_REASON });
+    const last = logLines[logLines.length - 1];
+    expect(last).toMatch(/ERR_FAUNA_UNAVAILABLE: Fauna query failed \(unavailable, HTTP 503, \d+ attempt\(s\)\)/);
+    expect(last).toContain('ON_FAUNA_ERROR=deny');
+    nock.cleanAll();
+  });
+});
+
+describe('fauna-login: failures a retry cannot mend', () => {
+  it.each([
+    [401, 'unauthorized', 'ERR_FAUNA_UNAUTHORIZED', /FAUNA_SECRET is not a valid key/],
+    [403, 'permission denied', 'ERR_FAUNA_PERMISSION_DENIED', /setup:fauna/],
+    [400, 'invalid ref', 'ERR_FAUNA_BAD_REQUEST', /setup:fauna/],
+    [404, 'instance not found', 'ERR_FAUNA_NOT_FOUND', /setup:fauna/],
+  ])('%i %s: one attempt, denied with a generic reason', async (status, code, ourCode, hint) => {
+    const scope = nock(TEST_ENDPOINT).post('/').reply(...faunaError(status, code));
+    const { outcome } = await runLogin();
+    expect(scope.isDone()).toBe(true);
+    expect(outcome).toEqual({ kind: 'denied', code: ourCode, reason: DENY_REASON });
+    expect(logLines.join('\n')).toMatch(hint);
+    expect(logLines.join('\n')).toContain(`(${code}, HTTP ${status}, 1 attempt(s))`);
+  });
+
+  it('continues the login without claims when ON_FAUNA_ERROR=continue', async () => {
+    nock(TEST_ENDPOINT).post('/').reply(...faunaError(401, 'unauthorized'));
+    const recorder = recordingPostLoginApi();
+    const spy = jest.spyOn(console, 'error').mockImplementation(() => undefined);
+    await onExecutePostLogin(event({ ...baseSecrets, ON_FAUNA_ERROR: 'continue' }), recorder.api).finally(() => spy.mockRestore());
+    expect(recorder.denials).toEqual([]);
+    expect(recorder.idTokenClaims).toEqual({});
+  });
+
+  it('denies through the api with the generic reason only', async () => {
+    nock(TEST_ENDPOINT).post('/').reply(...faunaError(403, 'permission denied'));
+    const recorder = recordingPostLoginApi();
+    const spy = jest.spyOn(console, 'error').mockImplementation(() => undefined);
+    let printed: string[];
+    try {
+      await onExecutePostLogin(event(), recorder.api);
+    } finally {
+      printed = spy.mock.calls.map(([line]) => String(line));
+      spy.mockRestore();
+    }
+    expect(recorder.denials).toEqual([DENY_REASON]);
+    expect(recorder.idTokenClaims).toEqual({});
+    expect(DENY_REASON).not.toMatch(/fauna|secret|permission|ERR_/i);
+    expect(printed).toEqual([expect.stringContaining('ERR_FAUNA_PERMISSION_DENIED')]);
+    for (const line of printed) expect(line).not.toContain(TEST_FAUNA_KEY);
+  });
+
+  it('refuses an answer without a secret', async () => {
+    nock(TEST_ENDPOINT).post('/').reply(200, resourceBody({ exp: EXP, user: 'created' }), faunaHeaders());
+    const { outcome } = await runLogin();
+    expect(outcome).toMatchObject({ kind: 'denied', code: 'ERR_FAUNA_UNEXPECTED_RESULT' });
+  });
+
+  it('aborts a request that hangs at the budget', async () => {
+    nock(TEST_ENDPOINT).post('/').delay(30_000).reply(...okReply());
+    const { outcome } = await runLogin(event({ ...baseSecrets, FAUNA_TIMEOUT_MS: '200' }));
+    expect(outcome).toMatchObject({ kind: 'denied', code: 'ERR_FAUNA_TIMEOUT' });
+    expect(logLines.join('\n')).toContain('did not answer within FAUNA_TIMEOUT_MS');
+  });
+});
+
+describe('fauna-login: settings', () => {
+  it('denies on missing settings and names them in the log, without contacting Fauna', async () => {
+    const { outcome } = await runLogin(event({ FAUNA_SECRET: TEST_FAUNA_KEY }));
+    expect(outcome).toEqual({ kind: 'denied', code: 'ERR_SETTINGS_INVALID', reason: DENY_REASON });
+    expect(logLines.join('\n')).toContain('FAUNA_ENDPOINT is missing');
+    expect(logLines.join('\n')).toContain('CLAIM_NAMESPACE is missing');
+  });
+
+  it('follows ON_FAUNA_ERROR=continue for invalid settings too', async () => {
+    const { outcome } = await runLogin(event({ ...baseSecrets, FAUNA_SECRET_TTL: 'forever', ON_FAUNA_ERROR: 'continue' }));
+    expect(outcome).toEqual({ kind: 'continued', code: 'ERR_SETTINGS_INVALID' });
+    expect(logLines.join('\n')).toContain('FAUNA_SECRET_TTL must be a whole number of seconds from 60 to 2592000');
+  });
+
+  it('denies when ON_FAUNA_ERROR itself is unreadable', async () => {
+    const { outcome } = await runLogin(event({ ...baseSecrets, ON_FAUNA_ERROR: 'shrug' }));
+    expect(outcome).toMatchObject({ kind: 'denied' });
+    expect(logLines.join('\n')).toContain('ON_FAUNA_ERROR must be "deny" or "continue"');
+  });
+});
