@@ -1,0 +1,220 @@
+import { Client, errors as faunaErrors, query as q, values, type ClientConfig, type Expr } from 'faunadb';
+import { FakeFauna, createLoginSchema } from '../support/fake-fauna';
+import { TEST_ENDPOINT } from '../support/fauna-wire';
+
+const ADMIN = 'fnADMIN_KEY_for_fake_tests';
+const SERVER = 'fnSERVER_KEY_for_fake_tests';
+const START = Date.UTC(2030, 0, 1, 12, 0, 0);
+
+let clock: number;
+let fake: FakeFauna;
+
+function client(secret: string): Client {
+  return new Client({
+    secret,
+    endpoint: TEST_ENDPOINT,
+    fetch: fake.fetch as unknown as ClientConfig['fetch'],
+    checkNewVersion: false,
+  });
+}
+
+/** The HTTP answer the driver got for a failed query: status and the first error. */
+async function failure(secret: string, expr: Expr): Promise<{ status: number; code: string; description: string; position: unknown }> {
+  try {
+    await client(secret).query(expr);
+  } catch (err) {
+    if (!(err instanceof faunaErrors.FaunaHTTPError)) throw err;
+    const [first] = (JSON.parse(err.requestResult.responseRaw) as { errors: { code: string; description: string; position: unknown }[] }).errors;
+    return { status: err.requestResult.statusCode, ...first };
+  }
+  throw new Error('query succeeded but was expected to fail');
+}
+
+/** The raw HTTP answer, for wire-format assertions. */
+async function raw(secret: string, expr: Expr) {
+  const response = await fake.handle({ body: JSON.stringify(expr), authorization: `Bearer ${secret}` });
+  return { ...response, json: JSON.parse(response.body) as Record<string, unknown> };
+}
+
+beforeEach(async () => {
+  clock = START;
+  fake = new FakeFauna({ now: () => clock, secrets: { [ADMIN]: 'admin', [SERVER]: 'server' } });
+  await createLoginSchema(fake);
+});
+
+describe('FakeFauna wire format', () => {
+  it('answers 201 with nested @refs and a ts for a created document, and sends x-txn-time', async () => {
+    const created = await raw(SERVER, q.Create(q.Collection('users'), { data: { auth0_id: 'auth0|1' } }));
+    expect(created.status).toBe(201);
+    expect(created.headers['x-txn-time']).toMatch(/^\d{16}$/);
+    const resource = created.json.resource as Record<string, unknown>;
+    expect(resource.ref).toEqual({
+      '@ref': { id: expect.stringMatching(/^\d+$/), collection: { '@ref': { id: 'users', collection: { '@ref': { id: 'collections' } } } } },
+    });
+    expect(resource.ts).toBe(Number(created.headers['x-txn-time']));
+    expect(resource.data).toEqual({ auth0_id: 'auth0|1' });
+  });
+
+  it('answers 200 for a read, and @ts times with microsecond precision', async () => {
+    const read = await raw(SERVER, q.Let({ t: q.TimeAdd(q.Now(), 90, 'seconds') }, { t: q.Var('t'), s: q.ToSeconds(q.Var('t')) }));
+    expect(read.status).toBe(200);
+    expect(read.json.resource).toEqual({ t: { '@ts': '2030-01-01T12:01:30.000000Z' }, s: START / 1000 + 90 });
+  });
+
+  it('decodes into driver values: Ref, FaunaTime, token refs', async () => {
+    const token = await client(SERVER).query<{ ref: values.Ref; ttl: values.FaunaTime; secret: string }>(
+      q.Let({ jwt: q.Create(q.Collection('auth0_jwt'), { data: {} }) }, q.Create(q.Tokens(), { instance: q.Select('ref', q.Var('jwt')), ttl: q.TimeAdd(q.Now(), 1, 'hour') })),
+    );
+    expect(token.ref).toBeInstanceOf(values.Ref);
+    expect(token.ref.collection?.id).toBe('tokens');
+    expect(token.ttl).toBeInstanceOf(values.FaunaTime);
+    expect(token.ttl.date.getTime()).toBe(START + 3_600_000);
+    expect(token.secret).toMatch(/^fnE[A-Za-z0-9_-]+$/);
+  });
+
+  it('names unsupported functions in a 400 invalid expression', async () => {
+    const err = await failure(SERVER, q.Let({ x: q.Reduce(q.Lambda(['a', 'b'], q.Var('a')), 0, [1]) }, q.Var('x')));
+    expect(err).toMatchObject({ status: 400, code: 'invalid expression' });
+    expect(err.description).toContain('reduce');
+    expect(err.position).toEqual(['let', 0, 'x']);
+  });
+
+  it('answers 404 value not found for a Select without default, and uses the default when given', async () => {
+    expect(await failure(SERVER, q.Select(['data', 'nope'], { data: {} }))).toMatchObject({
+      status: 404,
+      code: 'value not found',
+      description: 'Value not found at path [data,nope].',
+    });
+    expect(await client(SERVER).query(q.Select(['data', 'nope'], { data: {} }, null))).toBeNull();
+  });
+});
+
+describe('FakeFauna authentication', () => {
+  it('answers 401 unauthorized for an unknown key', async () => {
+    const err = await failure('fnNOT_A_KEY', q.Now());
+    expect(err).toMatchObject({ status: 401, code: 'unauthorized', description: 'Unauthorized' });
+  });
+
+  it('refuses roles to a server key (403) and lets an admin key create them', async () => {
+    expect(await failure(SERVER, q.CreateRole({ name: 'r', privileges: [] }))).toMatchObject({ status: 403, code: 'permission denied' });
+    await client(ADMIN).query(q.CreateRole({ name: 'r', privileges: [] }));
+    expect(await client(ADMIN).query(q.Exists(q.Role('r')))).toBe(true);
+  });
+
+  it('authenticates a minted token secret as its instance until Logout(false)', async () => {
+    const minted = await client(SERVER).query<{ secret: string; jwt: values.Ref }>(
+      q.Let(
+        { jwt: q.Select('ref', q.Create(q.Collection('auth0_jwt'), { data: {} })) },
+        { jwt: q.Var('jwt'), secret: q.Select('secret', q.Create(q.Tokens(), { instance: q.Var('jwt') })) },
+      ),
+    );
+    const identity = await client(minted.secret).query<values.Ref>(q.CurrentIdentity());
+    expect(identity.id).toBe(minted.jwt.id);
+    expect(await client(minted.secret).query(q.Logout(false))).toBe(true);
+    expect(fake.tokens()).toHaveLength(0);
+    expect((await failure(minted.secret, q.Now())).status).toBe(401);
+  });
+
+  it('keys created with CreateKey authenticate with their role', async () => {
+    const key = await client(ADMIN).query<{ secret: string }>(q.CreateKey({ role: 'server' }));
+    expect(key.secret).toMatch(/^fnA/);
+    expect(await client(key.secret).query(q.Exists(q.Collection('users')))).toBe(true);
+    expect((await failure(key.secret, q.Get(q.Role('nope')))).status).toBe(403);
+  });
+});
+
+describe('FakeFauna data rules', () => {
+  it('enforces unique indexes with 400 instance not unique and writes nothing', async () => {
+    await client(SERVER).query(q.Create(q.Collection('users'), { data: { auth0_id: 'auth0|1' } }));
+    const writes = fake.stats.writes;
+    const err = await failure(SERVER, q.Do(q.Create(q.Collection('auth0_jwt'), {}), q.Create(q.Collection('users'), { data: { auth0_id: 'auth0|1' } })));
+    expect(err).toMatchObject({ status: 400, code: 'instance not unique', description: 'document is not unique.', position: ['do', 1] });
+    expect(fake.stats.writes).toBe(writes);
+    expect(fake.documents('auth0_jwt')).toHaveLength(0);
+  });
+
+  it('answers instance already exists for an existing collection, 404 for a missing document', async () => {
+    expect(await failure(ADMIN, q.CreateCollection({ name: 'users' }))).toMatchObject({
+      status: 400,
+      code: 'instance already exists',
+      description: 'Collection already exists.',
+    });
+    expect(await failure(SERVER, q.Get(q.Ref(q.Collection('users'), '1')))).toMatchObject({ status: 404, code: 'instance not found' });
+    expect(await failure(SERVER, q.Get(q.Match(q.Index('users_by_auth0_id'), 'nobody')))).toMatchObject({
+      status: 404,
+      description: 'Set not found.',
+    });
+    expect(await failure(SERVER, q.Create(q.Collection('nope'), {}))).toMatchObject({ status: 400, code: 'invalid ref' });
+  });
+
+  it('hides documents and tokens whose ttl has passed, and refuses the expired secret', async () => {
+    const secret = await client(SERVER).query<string>(
+      q.Let(
+        { exp: q.TimeAdd(q.Now(), 60, 'seconds'), jwt: q.Create(q.Collection('auth0_jwt'), { data: {}, ttl: q.Var('exp') }) },
+        q.Select('secret', q.Create(q.Tokens(), { instance: q.Select('ref', q.Var('jwt')), ttl: q.Var('exp') })),
+      ),
+    );
+    expect(fake.documents('auth0_jwt')).toHaveLength(1);
+    expect(fake.tokens()[0].ttl).toBe(START + 60_000);
+    expect(await client(secret).query(q.HasCurrentIdentity())).toBe(true);
+
+    clock = START + 60_000;
+    expect(fake.documents('auth0_jwt')).toHaveLength(0);
+    expect(fake.tokens()).toHaveLength(0);
+    expect(await client(SERVER).query(q.Count(q.Documents(q.Collection('auth0_jwt'))))).toBe(0);
+    expect((await failure(secret, q.Now())).status).toBe(401);
+  });
+
+  it('paginates with size and an after cursor', async () => {
+    await client(SERVER).query(q.Foreach([1, 2, 3, 4, 5], q.Lambda('i', q.Create(q.Collection('auth0_jwt'), { data: { i: q.Var('i') } }))));
+    const set = q.Documents(q.Collection('auth0_jwt'));
+    const first = await client(SERVER).query<{ data: values.Ref[]; after?: unknown }>(q.Paginate(set, { size: 2 }));
+    expect(first.data).toHaveLength(2);
+    expect(first.after).toBeDefined();
+    const second = await client(SERVER).query<{ data: values.Ref[]; after?: unknown; before?: unknown }>(
+      q.Paginate(set, { size: 2, after: first.after }),
+    );
+    const third = await client(SERVER).query<{ data: values.Ref[]; after?: unknown }>(q.Paginate(set, { size: 2, after: second.after }));
+    expect(second.before).toBeDefined();
+    expect(third.after).toBeUndefined();
+    const ids = [...first.data, ...second.data, ...third.data].map((r) => r.id);
+    expect(new Set(ids).size).toBe(5);
+    expect(ids).toEqual(fake.documents('auth0_jwt').map((d) => d.id).sort());
+  });
+
+  it('merges data on Update, replaces it on Replace, and counts each write', async () => {
+    const ref = await client(SERVER).query<values.Ref>(q.Select('ref', q.Create(q.Collection('users'), { data: { auth0_id: 'a', email: 'x' } })));
+    const before = fake.stats.writesByCollection.users;
+    await client(SERVER).query(q.Update(ref, { data: { name: 'N' } }));
+    expect(fake.documents('users')[0].data).toEqual({ auth0_id: 'a', email: 'x', name: 'N' });
+    await client(SERVER).query(q.Replace(ref, { data: { auth0_id: 'a' } }));
+    expect(fake.documents('users')[0].data).toEqual({ auth0_id: 'a' });
+    expect(fake.stats.writesByCollection.users).toBe(before + 2);
+  });
+
+  it('calls a stored function with its Query(Lambda) body', async () => {
+    await client(ADMIN).query(q.CreateFunction({ name: 'twice', body: q.Query(q.Lambda('x', q.Concat([q.Var('x'), q.Var('x')]))) }));
+    expect(await client(SERVER).query(q.Call(q.Function('twice'), 'ab'))).toBe('abab');
+    const stored = await raw(ADMIN, q.Select('body', q.Get(q.Function('twice'))));
+    expect(stored.json.resource).toMatchObject({ '@query': { api_version: '4', lambda: 'x' } });
+  });
+});
+
+describe('FakeFauna holdCommits', () => {
+  it('lets two racing creates both evaluate, then fails the later commit with instance not unique', async () => {
+    const create = () => client(SERVER).query(q.Create(q.Collection('users'), { data: { auth0_id: 'auth0|race' } }));
+    const release = fake.holdCommits();
+    const first = create();
+    const second = create().catch((err: unknown) => err);
+    // Both requests are in flight and evaluated before either commits.
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(fake.stats.requests).toBe(3); // schema + the two racers
+    expect(fake.documents('users')).toHaveLength(0);
+    release();
+    await expect(first).resolves.toMatchObject({ data: { auth0_id: 'auth0|race' } });
+    const lost = await second;
+    expect(lost).toBeInstanceOf(faunaErrors.BadRequest);
+    expect((lost as Error).message).toBe('instance not unique');
+    expect(fake.documents('users')).toHaveLength(1);
+  });
+});

@@ -1,0 +1,186 @@
+/**
+ * Logins against one stateful fake Fauna (test/support/fake-fauna.ts) answered through nock, the
+ * way the Action reaches Fauna in production (global fetch). The scenarios run in order and share
+ * the fake's state: first login, returning logins, a race of two first logins, then expiry.
+ */
+import { Client, errors as faunaErrors, query as q, type ClientConfig } from 'faunadb';
+import { onExecutePostLogin } from '../../actions/fauna-login/index';
+import { SECRET_CLAIM, SECRET_EXP_CLAIM } from '../../actions/fauna-login/claims';
+import { AUTH0_JWT_COLLECTION, USERS_COLLECTION } from '../../actions/lib/schema-names';
+import type { PostLoginApi, PostLoginEvent } from '../../actions/types/auth0-actions';
+import fixture from '../../scripts/fixtures/post-login-event.json';
+import { FakeFauna, createLoginSchema } from '../support/fake-fauna';
+import { TEST_ENDPOINT, TEST_FAUNA_KEY, findCalls } from '../support/fauna-wire';
+import { loadBundle, recordingPostLoginApi } from '../support/load-bundle';
+
+type OnExecutePostLogin = (event: PostLoginEvent, api: PostLoginApi) => Promise<void>;
+
+const NS = 'https://app.example.com/';
+const TTL_SECONDS = 3600;
+const START = Date.UTC(2030, 0, 1, 8, 0, 0);
+const ADMIN_KEY = 'fnSCENARIO_ADMIN_KEY';
+
+let clock = START;
+const fake = new FakeFauna({ now: () => clock, secrets: { [TEST_FAUNA_KEY]: 'server', [ADMIN_KEY]: 'admin' } });
+
+/** Every secret the logins were handed, to prove none reached a log line. */
+const mintedSecrets: string[] = [];
+let logLines: string[] = [];
+
+function event(user: Partial<PostLoginEvent['user']> = {}): PostLoginEvent {
+  return {
+    ...(fixture as unknown as PostLoginEvent),
+    user: { ...fixture.user, ...user },
+    secrets: {
+      FAUNA_SECRET: TEST_FAUNA_KEY,
+      FAUNA_ENDPOINT: TEST_ENDPOINT,
+      CLAIM_NAMESPACE: NS,
+      FAUNA_SECRET_TTL: String(TTL_SECONDS),
+    },
+  };
+}
+
+async function login(handler: OnExecutePostLogin, e: PostLoginEvent = event()) {
+  const recorder = recordingPostLoginApi();
+  await handler(e, recorder.api as unknown as PostLoginApi);
+  const secret = recorder.idTokenClaims[`${NS}${SECRET_CLAIM}`];
+  if (typeof secret === 'string') mintedSecrets.push(secret);
+  return { ...recorder, secret, exp: recorder.idTokenClaims[`${NS}${SECRET_EXP_CLAIM}`] };
+}
+
+function faunaClient(secret: string): Client {
+  return new Client({
+    secret,
+    endpoint: TEST_ENDPOINT,
+    fetch: fake.fetch as unknown as ClientConfig['fetch'],
+    checkNewVersion: false,
+  });
+}
+
+const usersWrites = () => fake.stats.writesByCollection[USERS_COLLECTION] ?? 0;
+
+beforeAll(async () => {
+  await createLoginSchema(fake);
+});
+
+beforeEach(() => {
+  // no-network.ts clears nock after each test; the fake's state lives on.
+  fake.intercept(TEST_ENDPOINT);
+  logLines = [];
+  for (const method of ['log', 'info', 'warn', 'error'] as const) {
+    jest.spyOn(console, method).mockImplementation((...args: unknown[]) => {
+      logLines.push(args.map(String).join(' '));
+    });
+  }
+});
+
+afterEach(() => {
+  jest.restoreAllMocks();
+  for (const line of logLines) {
+    expect(line).not.toContain(TEST_FAUNA_KEY);
+    for (const secret of mintedSecrets) expect(line).not.toContain(secret);
+  }
+});
+
+describe('login scenarios against a stateful Fauna', () => {
+  it('first login through the built bundle: creates the user, one jwt document, one expiring token, claims on the ID token only', async () => {
+    const bundle = loadBundle('fauna-login').exports.onExecutePostLogin as OnExecutePostLogin;
+    const requestsBefore = fake.stats.requests;
+
+    const result = await login(bundle);
+
+    expect(fake.stats.requests - requestsBefore).toBe(1);
+    const sent = fake.requests[fake.requests.length - 1];
+    expect(findCalls(sent, 'create')).toContainEqual({ tokens: null });
+    expect(result.denials).toEqual([]);
+    expect(result.accessTokenClaims).toEqual({});
+    expect(Object.keys(result.idTokenClaims).sort()).toEqual([`${NS}${SECRET_CLAIM}`, `${NS}${SECRET_EXP_CLAIM}`]);
+
+    const users = fake.documents(USERS_COLLECTION);
+    expect(users).toHaveLength(1);
+    expect(users[0].data).toEqual({ auth0_id: fixture.user.user_id, email: fixture.user.email, name: fixture.user.name });
+
+    const jwts = fake.documents(AUTH0_JWT_COLLECTION);
+    expect(jwts).toHaveLength(1);
+    expect(jwts[0].data).toMatchObject({
+      user: { collection: USERS_COLLECTION, id: users[0].id },
+      client_id: fixture.client.client_id,
+      exp: new Date(START + TTL_SECONDS * 1000),
+    });
+    expect(jwts[0].ttl).toBe(START + TTL_SECONDS * 1000);
+
+    const tokens = fake.tokens();
+    expect(tokens).toHaveLength(1);
+    expect(tokens[0]).toMatchObject({ instance: { collection: AUTH0_JWT_COLLECTION, id: jwts[0].id }, ttl: START + TTL_SECONDS * 1000 });
+    expect(result.secret).toBe(tokens[0].secret);
+    expect(result.exp).toBe(START / 1000 + TTL_SECONDS);
+  });
+
+  it('returning login with an unchanged profile: no write to the user document, a new jwt document and token', async () => {
+    clock += 60_000;
+    const writesBefore = usersWrites();
+    const previous = fake.tokens().map((t) => t.secret);
+
+    const result = await login(onExecutePostLogin);
+
+    expect(usersWrites()).toBe(writesBefore);
+    expect(fake.documents(USERS_COLLECTION)).toHaveLength(1);
+    expect(fake.documents(AUTH0_JWT_COLLECTION)).toHaveLength(2);
+    expect(fake.tokens()).toHaveLength(2);
+    expect(previous).not.toContain(result.secret);
+    expect(fake.tokens().map((t) => t.secret)).toContain(result.secret);
+    expect(result.exp).toBe(clock / 1000 + TTL_SECONDS);
+  });
+
+  it('returning login with a changed email: exactly one update of the user document', async () => {
+    const writesBefore = usersWrites();
+
+    const result = await login(onExecutePostLogin, event({ email: 'ada@lovelace.example' }));
+
+    expect(typeof result.secret).toBe('string');
+    expect(usersWrites()).toBe(writesBefore + 1);
+    const [user] = fake.documents(USERS_COLLECTION);
+    expect(user.data).toMatchObject({ email: 'ada@lovelace.example', name: fixture.user.name });
+  });
+
+  it('two racing first logins of one user: one user document, a secret each, the loser retried', async () => {
+    const racer = event({ user_id: 'auth0|racer', email: 'racer@example.com', name: 'Racer' });
+    const requestsBefore = fake.stats.requests;
+    const jwtsBefore = fake.documents(AUTH0_JWT_COLLECTION).length;
+    const tokensBefore = fake.tokens().length;
+
+    const release = fake.holdCommits();
+    const both = Promise.all([login(onExecutePostLogin, racer), login(onExecutePostLogin, racer)]);
+    // Release only once both logins have been evaluated against the same (userless) state.
+    while (fake.stats.requests < requestsBefore + 2) await new Promise((resolve) => setTimeout(resolve, 1));
+    release();
+    const [a, b] = await both;
+
+    const racers = fake.documents(USERS_COLLECTION).filter((u) => u.data.auth0_id === 'auth0|racer');
+    expect(racers).toHaveLength(1);
+    expect(fake.documents(AUTH0_JWT_COLLECTION)).toHaveLength(jwtsBefore + 2);
+    expect(fake.tokens()).toHaveLength(tokensBefore + 2);
+    expect(typeof a.secret).toBe('string');
+    expect(typeof b.secret).toBe('string');
+    expect(a.secret).not.toBe(b.secret);
+    expect([a.denials, b.denials]).toEqual([[], []]);
+    // Two racers plus the loser's retry, which the Action logged with Fauna's code.
+    expect(fake.stats.requests - requestsBefore).toBe(3);
+    expect(logLines.filter((line) => line.includes('instance not unique'))).toHaveLength(1);
+  });
+
+  it('expiry: past the TTL the jwt documents and tokens are gone and the secrets get 401', async () => {
+    const secret = mintedSecrets[mintedSecrets.length - 1];
+    expect(await faunaClient(secret).query(q.HasCurrentIdentity())).toBe(true);
+
+    clock += (TTL_SECONDS + 120) * 1000;
+
+    expect(fake.documents(AUTH0_JWT_COLLECTION)).toHaveLength(0);
+    expect(fake.tokens()).toHaveLength(0);
+    for (const minted of mintedSecrets) {
+      await expect(faunaClient(minted).query(q.Now())).rejects.toBeInstanceOf(faunaErrors.Unauthorized);
+    }
+    // The users outlive their logins.
+    expect(fake.documents(USERS_COLLECTION)).toHaveLength(2);
+  });
+});
