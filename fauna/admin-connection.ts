@@ -1,0 +1,57 @@
+import { config as loadDotenv } from 'dotenv';
+import { SettingsError, type ErrorCode, type SettingProblem } from '../actions/lib/errors';
+import { parseFaunaEndpoint } from '../actions/lib/settings';
+
+/** How the admin scripts (setup:fauna, revoke:user) reach Fauna: an endpoint and an admin key. */
+export interface AdminConnection {
+  readonly faunaEndpoint: string;
+  readonly faunaSecret: string;
+}
+
+export type Environment = Readonly<Record<string, string | undefined>>;
+
+/**
+ * The process environment with `.env` merged under it (a variable already set wins). dotenv is
+ * quiet so it prints nothing, and a missing `.env` is fine.
+ */
+export function environmentWithDotenv(path?: string): Environment {
+  const parsed = loadDotenv({ quiet: true, processEnv: {}, ...(path === undefined ? {} : { path }) }).parsed ?? {};
+  return { ...parsed, ...process.env };
+}
+
+/** Reads FAUNA_ENDPOINT and FAUNA_ADMIN_SECRET, naming every problem (never a value). */
+export function readAdminConnection(env: Environment): AdminConnection {
+  const problems: SettingProblem[] = [];
+  const endpointRaw = env.FAUNA_ENDPOINT?.trim() ?? '';
+  const secret = env.FAUNA_ADMIN_SECRET?.trim() ?? '';
+  let faunaEndpoint = '';
+  if (endpointRaw === '') {
+    problems.push({
+      setting: 'FAUNA_ENDPOINT',
+      reason: 'missing',
+      message: 'FAUNA_ENDPOINT is missing: set it in the environment or .env (e.g. https://fauna.example.com:8443)',
+    });
+  } else {
+    try {
+      faunaEndpoint = parseFaunaEndpoint(endpointRaw);
+    } catch (err) {
+      // parseFaunaEndpoint's messages say what is wrong without repeating the value.
+      problems.push({ setting: 'FAUNA_ENDPOINT', reason: 'invalid', message: `FAUNA_ENDPOINT ${(err as Error).message}` });
+    }
+  }
+  if (secret === '') {
+    problems.push({
+      setting: 'FAUNA_ADMIN_SECRET',
+      reason: 'missing',
+      message: "FAUNA_ADMIN_SECRET is missing: set it in the environment or .env to an admin key of the app's database",
+    });
+  }
+  if (problems.length > 0) throw new SettingsError(problems);
+  return { faunaEndpoint, faunaSecret: secret };
+}
+
+/** The shared Fauna hints speak of the Actions' FAUNA_SECRET; for the scripts the key is the admin's. */
+export const ADMIN_KEY_HINTS: Partial<Record<ErrorCode, string>> = {
+  ERR_FAUNA_UNAUTHORIZED: 'FAUNA_ADMIN_SECRET is not a valid key for FAUNA_ENDPOINT: use an admin key of the database.',
+  ERR_FAUNA_PERMISSION_DENIED: 'FAUNA_ADMIN_SECRET must be an admin key: only admin keys create roles and keys.',
+};

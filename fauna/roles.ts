@@ -1,0 +1,130 @@
+import { query as q, type Expr } from 'faunadb';
+import {
+  LOGIN_ACTION_ROLE,
+  LOGIN_SECRET_ROLE,
+  REVOKE_ACTION_ROLE,
+} from '../actions/lib/schema-names';
+import { AUTH0_JWT, USERS } from './collections';
+import { CURRENT_USER } from './functions';
+import { AUTH0_JWT_BY_USER, TOKENS_BY_INSTANCE, USERS_BY_AUTH0_ID } from './indexes';
+import { TOKENS, collectionRef, functionRef, indexRef, type RoleDefinition } from './schema';
+
+/**
+ * The roles. Names inside predicates (Collection('auth0_jwt')) are resolved when the predicate
+ * runs, so they are plain names here; resources are SchemaRefs the setup script resolves.
+ */
+
+/** True when a token (its create data, or its ref) belongs to an auth0_jwt document. */
+const isLoginToken = (token: Expr) =>
+  q.Equals(q.Select(['instance', 'collection'], token), q.Collection(AUTH0_JWT.name));
+
+/**
+ * The login Action's key. A key with a custom role may create tokens: token creation is an
+ * ordinary create checked against the key's privileges on the tokens collection (fauna/faunadb
+ * ast/functions/WriteAdaptor.scala `create` → auth/Auth.scala `checkCreatePermission` →
+ * auth/Permissions.scala `RolePermissions.checkAction` → RoleEvalContext keyed by
+ * (RoleEvalAction.scala `CreateInstance.resource` = the tokens collection, "create")); and
+ * Tokens() is a valid privilege resource (util/SharedValidators.scala ReferencesValidator skips
+ * native collections). Only client keys are refused (api/TokenSpec.scala "POST works": 403).
+ * A server key would also work, but may write every document and token in the database.
+ */
+export const LOGIN_ACTION: RoleDefinition = {
+  kind: 'role',
+  name: LOGIN_ACTION_ROLE,
+  purpose: "the login Action's key: upsert users, create auth0_jwt documents and their tokens",
+  membership: [],
+  privileges: [
+    { resource: indexRef(USERS_BY_AUTH0_ID.name), actions: { read: true } },
+    { resource: collectionRef(USERS.name), actions: { read: true, create: true, write: true } },
+    { resource: collectionRef(AUTH0_JWT.name), actions: { create: true } },
+    // Only tokens for auth0_jwt documents: a leaked Action key cannot mint a secret for any
+    // other document (whose roles might grant more). The create predicate gets the new token's
+    // fields (RoleEvalAction.scala CreateInstance.lambdaArgs), `instance` among them.
+    {
+      resource: TOKENS,
+      actions: { create: q.Query(q.Lambda('token', isLoginToken(q.Var('token')))) },
+    },
+  ],
+};
+
+/**
+ * The revocation key (the post-change-password Action, or an admin's script): find a user's
+ * logins and delete them and their tokens; nothing else.
+ */
+export const REVOKE_ACTION: RoleDefinition = {
+  kind: 'role',
+  name: REVOKE_ACTION_ROLE,
+  purpose: "the revocation Action's key: delete a user's auth0_jwt documents and their tokens",
+  membership: [],
+  privileges: [
+    // An index read only returns the entries whose documents the key may read (IndexSet
+    // `filteredForRead`), so each index comes with read on its source.
+    { resource: indexRef(USERS_BY_AUTH0_ID.name), actions: { read: true } },
+    { resource: collectionRef(USERS.name), actions: { read: true } },
+    { resource: indexRef(AUTH0_JWT_BY_USER.name), actions: { read: true } },
+    { resource: collectionRef(AUTH0_JWT.name), actions: { read: true, delete: true } },
+    { resource: indexRef(TOKENS_BY_INSTANCE.name), actions: { read: true } },
+    {
+      resource: TOKENS,
+      actions: {
+        read: q.Query(q.Lambda('ref', isLoginToken(q.Get(q.Var('ref'))))),
+        delete: q.Query(q.Lambda('ref', isLoginToken(q.Get(q.Var('ref'))))),
+      },
+    },
+  ],
+};
+
+/**
+ * What every minted secret may do. Its identity is its auth0_jwt document; it holds this role
+ * only while that document's data.exp is in the future (document ttl removal may lag; the token's
+ * own ttl is enforced at auth time too). Baseline: read its own login and its own user, and call
+ * current_user(). Apps add their own roles with the same membership for their data.
+ */
+export const LOGIN_SECRET: RoleDefinition = {
+  kind: 'role',
+  name: LOGIN_SECRET_ROLE,
+  purpose: 'every minted secret while its login has not expired: read own login and user',
+  membership: [
+    {
+      resource: collectionRef(AUTH0_JWT.name),
+      predicate: q.Query(q.Lambda('ref', q.GT(q.Select(['data', 'exp'], q.Get(q.Var('ref'))), q.Now()))),
+    },
+  ],
+  privileges: [
+    {
+      resource: collectionRef(AUTH0_JWT.name),
+      actions: { read: q.Query(q.Lambda('ref', q.Equals(q.Var('ref'), q.CurrentIdentity()))) },
+    },
+    {
+      resource: collectionRef(USERS.name),
+      actions: {
+        read: q.Query(
+          q.Lambda('ref', q.Equals(q.Var('ref'), q.Select(['data', 'user'], q.Get(q.CurrentIdentity())))),
+        ),
+      },
+    },
+    { resource: functionRef(CURRENT_USER.name), actions: { call: true } },
+  ],
+};
+
+/** Keys the setup script can create on request, one flag each; the secret is printed once. */
+export interface ActionKeySpec {
+  readonly flag: 'create-action-key' | 'create-revoke-key' | 'create-shared-key';
+  /** A key may hold several roles; their privileges add up. */
+  readonly roles: readonly RoleDefinition[];
+  readonly usedBy: string;
+}
+
+export const ACTION_KEYS: readonly ActionKeySpec[] = [
+  { flag: 'create-action-key', roles: [LOGIN_ACTION], usedBy: 'the fauna-login Action (its FAUNA_SECRET)' },
+  { flag: 'create-revoke-key', roles: [REVOKE_ACTION], usedBy: 'the revoke-fauna-secrets Action (its FAUNA_SECRET)' },
+  // For a deployment that gives both Actions the same FAUNA_SECRET (doc/Key.scala accepts an
+  // array of roles). Two keys are tighter: a leaked login key then cannot delete anything.
+  {
+    flag: 'create-shared-key',
+    roles: [LOGIN_ACTION, REVOKE_ACTION],
+    usedBy: 'both Actions, when they share one FAUNA_SECRET',
+  },
+];
+
+export const keyRolesLabel = (key: ActionKeySpec): string => key.roles.map((role) => role.name).join(' + ');

@@ -1,0 +1,142 @@
+import { query as q } from 'faunadb';
+import * as names from '../../actions/lib/schema-names';
+import { SCHEMA } from '../../fauna/definitions';
+import { decodeState, fingerprint, planChanges, resolveByName } from '../../fauna/plan';
+import { LOGIN_ACTION, LOGIN_SECRET, REVOKE_ACTION } from '../../fauna/roles';
+import type { RoleDefinition, SchemaDefinition, SchemaRef } from '../../fauna/schema';
+
+/** A role's privileges as `resource -> actions`, predicates shown as their FQL wire JSON. */
+function privileges(role: RoleDefinition): Record<string, Record<string, unknown>> {
+  const label = (ref: SchemaRef) => (ref.kind === 'tokens' ? 'Tokens()' : `${ref.kind}:${ref.name}`);
+  return Object.fromEntries(
+    role.privileges.map((p) => [
+      label(p.resource),
+      Object.fromEntries(Object.entries(p.actions).map(([action, rule]) => [action, rule === true ? true : JSON.parse(JSON.stringify(rule))])),
+    ]),
+  );
+}
+
+const isPredicate = (value: unknown) => typeof value === 'object' && value !== null && 'query' in value;
+
+describe('the schema under fauna/', () => {
+  it('defines every name the Actions use, spelled once in schema-names', () => {
+    const defined = SCHEMA.map((def) => def.name).sort();
+    const expected = [
+      names.USERS_COLLECTION,
+      names.AUTH0_JWT_COLLECTION,
+      names.USERS_BY_AUTH0_ID_INDEX,
+      names.AUTH0_JWT_BY_USER_INDEX,
+      names.TOKENS_BY_INSTANCE_INDEX,
+      names.CURRENT_USER_FUNCTION,
+      names.LOGIN_ACTION_ROLE,
+      names.REVOKE_ACTION_ROLE,
+      names.LOGIN_SECRET_ROLE,
+    ].sort();
+    expect(defined).toEqual(expected);
+  });
+
+  it('lists every object after the objects it refers to (the write creates them in order)', () => {
+    const seen = new Set<string>();
+    const refsOf = (def: SchemaDefinition): SchemaRef[] => {
+      if (def.kind === 'index') return [def.source];
+      if (def.kind === 'role') return [...def.membership.map((m) => m.resource), ...def.privileges.map((p) => p.resource)];
+      return [];
+    };
+    for (const def of SCHEMA) {
+      for (const ref of refsOf(def)) if (ref.kind !== 'tokens') expect(seen).toContain(`${ref.kind}:${ref.name}`);
+      seen.add(`${def.kind}:${def.name}`);
+    }
+  });
+
+  it("gives the login Action's key only what a login needs, tokens only for auth0_jwt documents", () => {
+    const granted = privileges(LOGIN_ACTION);
+    expect(Object.keys(granted).sort()).toEqual(['Tokens()', 'collection:auth0_jwt', 'collection:users', 'index:users_by_auth0_id']);
+    expect(granted['index:users_by_auth0_id']).toEqual({ read: true });
+    expect(granted['collection:users']).toEqual({ read: true, create: true, write: true });
+    expect(granted['collection:auth0_jwt']).toEqual({ create: true });
+    expect(Object.keys(granted['Tokens()'])).toEqual(['create']);
+    const predicate = JSON.stringify(granted['Tokens()'].create);
+    expect(predicate).toContain('"select":["instance","collection"]');
+    expect(predicate).toContain(`{"collection":"${names.AUTH0_JWT_COLLECTION}"}`);
+    expect(LOGIN_ACTION.membership).toEqual([]);
+  });
+
+  it('gives the revocation key reads and deletes of logins and their tokens, no writes or creates', () => {
+    const granted = privileges(REVOKE_ACTION);
+    const actions = new Set(Object.values(granted).flatMap((a) => Object.keys(a)));
+    expect([...actions].sort()).toEqual(['delete', 'read']);
+    expect(granted['collection:auth0_jwt']).toEqual({ read: true, delete: true });
+    expect(granted['collection:users']).toEqual({ read: true });
+    expect(isPredicate(granted['Tokens()'].delete)).toBe(true);
+  });
+
+  it('lets a minted secret in only while its login has not expired, and only to its own documents', () => {
+    expect(LOGIN_SECRET.membership).toHaveLength(1);
+    expect(LOGIN_SECRET.membership[0].resource).toEqual({ kind: 'collection', name: names.AUTH0_JWT_COLLECTION });
+    const membership = JSON.stringify(LOGIN_SECRET.membership[0].predicate);
+    expect(membership).toContain('"gt":[{"select":["data","exp"]');
+    expect(membership).toContain('{"now":null}');
+
+    const granted = privileges(LOGIN_SECRET);
+    expect(JSON.stringify(granted['collection:auth0_jwt'].read)).toContain('"equals":[{"var":"ref"},{"current_identity":null}]');
+    expect(JSON.stringify(granted['collection:users'].read)).toContain('{"select":["data","user"],"from":{"get":{"current_identity":null}}}');
+    expect(granted[`function:${names.CURRENT_USER_FUNCTION}`]).toEqual({ call: true });
+    // Baseline only: nothing is written or created by a minted secret through this role.
+    const actions = new Set(Object.values(granted).flatMap((a) => Object.keys(a)));
+    expect([...actions].sort()).toEqual(['call', 'read']);
+  });
+});
+
+describe('fingerprints', () => {
+  it('are stable for one definition and change with a predicate', () => {
+    expect(fingerprint(LOGIN_SECRET)).toBe(fingerprint({ ...LOGIN_SECRET }));
+    const longer: RoleDefinition = {
+      ...LOGIN_SECRET,
+      membership: [{ ...LOGIN_SECRET.membership[0], predicate: q.Query(q.Lambda('ref', true)) }],
+    };
+    expect(fingerprint(longer)).not.toBe(fingerprint(LOGIN_SECRET));
+  });
+});
+
+describe('planning', () => {
+  const stateWith = (index: Record<string, unknown>) =>
+    decodeState(
+      {
+        collection: Object.fromEntries(SCHEMA.filter((d) => d.kind === 'collection').map((d) => [d.name, { history_days: 0 }])),
+        index: Object.fromEntries(SCHEMA.filter((d) => d.kind === 'index').map((d) => [d.name, index[d.name] ?? null])),
+        function: Object.fromEntries(SCHEMA.filter((d) => d.kind === 'function').map((d) => [d.name, { fingerprint: fingerprint(d) }])),
+        role: Object.fromEntries(SCHEMA.filter((d) => d.kind === 'role').map((d) => [d.name, { fingerprint: null }])),
+      },
+      SCHEMA,
+    );
+
+  it('replaces a role of the same name that setup:fauna did not make', () => {
+    const plan = planChanges(SCHEMA, stateWith({}));
+    const roles = plan.filter((entry) => entry.definition.kind === 'role');
+    expect(roles.map((entry) => entry.action)).toEqual(['update', 'update', 'update']);
+    expect(roles[0].reason).toContain('not made by setup:fauna');
+  });
+
+  it('updates a collection whose history_days differs from the definition', () => {
+    const state = stateWith({});
+    const plan = planChanges(SCHEMA, {
+      ...state,
+      collection: { [names.USERS_COLLECTION]: { historyDays: 30 }, [names.AUTH0_JWT_COLLECTION]: { historyDays: 30 } },
+    });
+    const jwt = plan.find((e) => e.definition.name === names.AUTH0_JWT_COLLECTION);
+    expect(jwt?.action).toBe('update');
+    expect(jwt?.reason).toBe('history_days 30 -> 0');
+    // users leaves history_days to the server.
+    expect(plan.find((e) => e.definition.name === names.USERS_COLLECTION)?.action).toBe('unchanged');
+  });
+
+  it('refuses to read an answer that lacks an object it asked about', () => {
+    expect(() => decodeState({ collection: {}, index: {}, function: {}, role: {} }, SCHEMA)).toThrow(/ERR|without collection users/);
+    expect(() => decodeState(null, SCHEMA)).toThrow(/without a state object/);
+  });
+
+  it('resolves names the way FQL spells them', () => {
+    expect(JSON.parse(JSON.stringify(resolveByName({ kind: 'tokens' })))).toEqual({ tokens: null });
+    expect(JSON.parse(JSON.stringify(resolveByName({ kind: 'role', name: 'r' })))).toEqual({ role: 'r' });
+  });
+});

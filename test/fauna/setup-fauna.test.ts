@@ -1,0 +1,263 @@
+import nock from 'nock';
+import {
+  LOGIN_ACTION_ROLE,
+  LOGIN_SECRET_ROLE,
+  REVOKE_ACTION_ROLE,
+  TOKENS_BY_INSTANCE_INDEX,
+} from '../../actions/lib/schema-names';
+import { SCHEMA } from '../../fauna/definitions';
+import { fingerprint } from '../../fauna/plan';
+import { LOGIN_SECRET } from '../../fauna/roles';
+import type { SchemaDefinition } from '../../fauna/schema';
+import { runSetup } from '../../scripts/setup-fauna';
+import {
+  TEST_ENDPOINT,
+  collectionRef,
+  errorBody,
+  faunaHeaders,
+  findCalls,
+  parseRequestBody,
+  resourceBody,
+} from '../support/fauna-wire';
+
+const ADMIN_KEY = 'fnADMIN_KEY_for_setup_tests_do_not_print_42';
+const CREATED_KEY_SECRET = 'fnCREATED_ACTION_KEY_secret_shown_once_7';
+const ENV = { FAUNA_ENDPOINT: TEST_ENDPOINT, FAUNA_ADMIN_SECRET: ADMIN_KEY };
+
+/** The read query's answer, in the wire format, for a database holding `present` as defined. */
+function stateBody(present: (def: SchemaDefinition) => boolean, override: Partial<Record<string, unknown>> = {}) {
+  const state: Record<string, Record<string, unknown>> = { collection: {}, index: {}, function: {}, role: {} };
+  for (const def of SCHEMA) {
+    let observed: unknown = null;
+    if (present(def)) {
+      switch (def.kind) {
+        case 'collection':
+          observed = { history_days: def.historyDays ?? 30 };
+          break;
+        case 'index':
+          observed = {
+            source: def.source.kind === 'tokens' ? { '@ref': { id: 'tokens' } } : collectionRef(def.source.name),
+            terms: def.terms.map((field) => ({ field })),
+            unique: def.unique,
+          };
+          break;
+        default:
+          observed = { fingerprint: fingerprint(def) };
+      }
+    }
+    state[def.kind][def.name] = def.name in override ? override[def.name] : observed;
+  }
+  return resourceBody(state);
+}
+
+const EMPTY = () => false;
+const COMPLETE = () => true;
+
+interface Recorded {
+  bodies: unknown[];
+  out: string[];
+  err: string[];
+}
+
+/** Scripts Fauna's replies in order; records each request body and everything printed. */
+function scriptFauna(replies: { status: number; body: string }[]): Recorded {
+  const recorded: Recorded = { bodies: [], out: [], err: [] };
+  const scope = nock(TEST_ENDPOINT, { reqheaders: { authorization: `Bearer ${ADMIN_KEY}` } });
+  for (const reply of replies) {
+    scope.post('/', (body) => recorded.bodies.push(parseRequestBody(body)) > 0).reply(reply.status, reply.body, faunaHeaders());
+  }
+  return recorded;
+}
+
+async function setup(argv: string[], recorded: Recorded, env: Record<string, string> = ENV): Promise<number> {
+  return runSetup(argv, {
+    env,
+    out: (line) => recorded.out.push(line),
+    err: (line) => recorded.err.push(line),
+    budgetMs: 2_000,
+    fetch: globalThis.fetch,
+  });
+}
+
+const KINDS = ['create_collection', 'create_index', 'create_function', 'create_role', 'create_key', 'update'] as const;
+const countCalls = (body: unknown) => Object.fromEntries(KINDS.map((kind) => [kind, findCalls(body, kind).length]));
+
+function printedNoAdminKey(recorded: Recorded) {
+  for (const line of [...recorded.out, ...recorded.err]) expect(line).not.toContain(ADMIN_KEY);
+}
+
+describe('npm run setup:fauna', () => {
+  it('creates everything on an empty database: one read, then one write', async () => {
+    const recorded = scriptFauna([
+      { status: 200, body: stateBody(EMPTY) },
+      { status: 200, body: resourceBody({ changes: SCHEMA.length, keys: [] }) },
+    ]);
+
+    expect(await setup([], recorded)).toBe(0);
+
+    expect(recorded.bodies).toHaveLength(2);
+    // The read query writes nothing.
+    expect(Object.values(countCalls(recorded.bodies[0])).every((n) => n === 0)).toBe(true);
+    expect(countCalls(recorded.bodies[1])).toEqual({
+      create_collection: 2,
+      create_index: 3,
+      create_function: 1,
+      create_role: 3,
+      create_key: 0,
+      update: 0,
+    });
+    const tokensIndex = findCalls(recorded.bodies[1], 'create_index').find(
+      (call) => JSON.stringify(call).includes(TOKENS_BY_INSTANCE_INDEX),
+    );
+    expect(JSON.stringify(tokensIndex)).toContain('"source":{"tokens":null}');
+    expect(JSON.stringify(tokensIndex)).toContain('"terms":[{"object":{"field":["instance"]}}]');
+    // Objects created in this write are referred to by the ref their create returned, not by a
+    // name the transaction's schema snapshot does not know yet.
+    const roles = findCalls(recorded.bodies[1], 'create_role').map((call) => JSON.stringify(call));
+    expect(roles.some((role) => role.includes('"membership":[{"object":{"resource":{"var":"collection_1"}'))).toBe(true);
+    expect(roles.join()).not.toContain('"resource":{"collection":');
+    expect(recorded.out.join('\n')).toContain(`Applied ${SCHEMA.length} schema change(s)`);
+    expect(recorded.out.filter((line) => /^\s+create\s/.test(line))).toHaveLength(SCHEMA.length);
+    printedNoAdminKey(recorded);
+  });
+
+  it('writes nothing on a second run and says it is up to date', async () => {
+    const recorded = scriptFauna([{ status: 200, body: stateBody(COMPLETE) }]);
+
+    expect(await setup([], recorded)).toBe(0);
+
+    expect(recorded.bodies).toHaveLength(1);
+    expect(recorded.out.join('\n')).toContain('up to date');
+    expect(recorded.out.filter((line) => /^\s+unchanged\s/.test(line))).toHaveLength(SCHEMA.length);
+  });
+
+  it('updates only a role whose definition changed, and says so', async () => {
+    const recorded = scriptFauna([
+      { status: 200, body: stateBody(COMPLETE, { [LOGIN_SECRET_ROLE]: { fingerprint: 'from-an-older-release' } }) },
+      { status: 200, body: resourceBody({ changes: 1, keys: [] }) },
+    ]);
+
+    expect(await setup([], recorded)).toBe(0);
+
+    expect(recorded.bodies).toHaveLength(2);
+    expect(countCalls(recorded.bodies[1])).toEqual({
+      create_collection: 0,
+      create_index: 0,
+      create_function: 0,
+      create_role: 0,
+      create_key: 0,
+      update: 1,
+    });
+    const update = JSON.stringify(recorded.bodies[1]);
+    expect(update).toContain(`"update":{"role":"${LOGIN_SECRET_ROLE}"}`);
+    expect(update).toContain(`"fingerprint":"${fingerprint(LOGIN_SECRET)}"`);
+    expect(recorded.out.some((line) => /update\s+role\s+auth0_login_secret \(definition changed\)/.test(line))).toBe(true);
+    expect(recorded.out.join('\n')).toContain('Applied 1 schema change(s)');
+  });
+
+  it('prints the plan on --dry-run and sends no write', async () => {
+    const recorded = scriptFauna([{ status: 200, body: stateBody(EMPTY) }]);
+
+    expect(await setup(['--dry-run', '--create-action-key'], recorded)).toBe(0);
+
+    expect(recorded.bodies).toHaveLength(1);
+    expect(countCalls(recorded.bodies[0]).create_key).toBe(0);
+    const printed = recorded.out.join('\n');
+    expect(printed).toContain(`Dry run: ${SCHEMA.length} schema change(s) and 1 key(s) planned; nothing written.`);
+    expect(printed).toMatch(new RegExp(`create\\s+key\\s+role ${LOGIN_ACTION_ROLE}`));
+  });
+
+  it('refuses, writing nothing, when an index exists with other terms', async () => {
+    const recorded = scriptFauna([
+      {
+        status: 200,
+        body: stateBody(COMPLETE, {
+          [TOKENS_BY_INSTANCE_INDEX]: { source: { '@ref': { id: 'tokens' } }, terms: [{ field: ['data', 'x'] }], unique: false },
+        }),
+      },
+    ]);
+
+    expect(await setup([], recorded)).toBe(1);
+
+    expect(recorded.bodies).toHaveLength(1);
+    expect(recorded.out.some((line) => line.includes('CONFLICT') && line.includes(`delete index ${TOKENS_BY_INSTANCE_INDEX}`))).toBe(true);
+    expect(recorded.err.join('\n')).toContain('ERR_SCHEMA_CONFLICT');
+  });
+
+  it('creates the login Action key on request and prints its secret exactly once', async () => {
+    const recorded = scriptFauna([
+      { status: 200, body: stateBody(COMPLETE) },
+      { status: 200, body: resourceBody({ changes: 0, keys: [{ role: LOGIN_ACTION_ROLE, id: '381', secret: CREATED_KEY_SECRET }] }) },
+    ]);
+
+    expect(await setup(['--create-action-key'], recorded)).toBe(0);
+
+    const keys = findCalls(recorded.bodies[1], 'create_key');
+    expect(keys).toHaveLength(1);
+    // The role exists already, so the key names it.
+    expect(JSON.stringify(keys[0])).toContain(`"role":{"role":"${LOGIN_ACTION_ROLE}"}`);
+    expect(countCalls(recorded.bodies[1]).update).toBe(0);
+    expect(recorded.out.filter((line) => line.includes(CREATED_KEY_SECRET))).toHaveLength(1);
+    expect(recorded.out.join('\n')).toContain(`Created key 381 with role ${LOGIN_ACTION_ROLE}`);
+    expect(recorded.err.join('\n')).not.toContain(CREATED_KEY_SECRET);
+    printedNoAdminKey(recorded);
+  });
+
+  it('creates one key holding both Action roles on --create-shared-key', async () => {
+    const recorded = scriptFauna([
+      { status: 200, body: stateBody(COMPLETE) },
+      {
+        status: 200,
+        body: resourceBody({ changes: 0, keys: [{ role: `${LOGIN_ACTION_ROLE} + ${REVOKE_ACTION_ROLE}`, id: '382', secret: CREATED_KEY_SECRET }] }),
+      },
+    ]);
+
+    expect(await setup(['--create-shared-key'], recorded)).toBe(0);
+
+    const keys = findCalls(recorded.bodies[1], 'create_key');
+    expect(keys).toHaveLength(1);
+    expect(JSON.stringify(keys[0])).toContain(`"role":[{"role":"${LOGIN_ACTION_ROLE}"},{"role":"${REVOKE_ACTION_ROLE}"}]`);
+    expect(recorded.out.filter((line) => line.includes(CREATED_KEY_SECRET))).toHaveLength(1);
+  });
+
+  it('names every missing variable and sends nothing', async () => {
+    const recorded = scriptFauna([]);
+
+    expect(await setup([], recorded, {})).toBe(1);
+
+    expect(recorded.bodies).toHaveLength(0);
+    const printed = recorded.err.join('\n');
+    expect(printed).toContain('ERR_SETTINGS_INVALID: FAUNA_ENDPOINT is missing');
+    expect(printed).toContain('ERR_SETTINGS_INVALID: FAUNA_ADMIN_SECRET is missing');
+  });
+
+  it('names a bad FAUNA_ENDPOINT without printing it or the key', async () => {
+    const recorded = scriptFauna([]);
+    const endpoint = 'https://admin:hunter2@fauna.test:8443';
+
+    expect(await setup([], recorded, { FAUNA_ENDPOINT: endpoint, FAUNA_ADMIN_SECRET: ADMIN_KEY })).toBe(1);
+
+    expect(recorded.err.join('\n')).toContain('FAUNA_ENDPOINT must not carry credentials');
+    expect(recorded.err.join('\n')).not.toContain('hunter2');
+    printedNoAdminKey(recorded);
+  });
+
+  it('says the admin key is refused, without printing it', async () => {
+    const recorded = scriptFauna([{ status: 401, body: errorBody('unauthorized', 'Unauthorized') }]);
+
+    expect(await setup([], recorded)).toBe(1);
+
+    expect(recorded.err.join('\n')).toContain('ERR_FAUNA_UNAUTHORIZED');
+    expect(recorded.err.join('\n')).toContain('FAUNA_ADMIN_SECRET is not a valid key');
+    printedNoAdminKey(recorded);
+  });
+
+  it('refuses an unknown flag with the usage', async () => {
+    const recorded = scriptFauna([]);
+
+    expect(await setup(['--force'], recorded)).toBe(2);
+
+    expect(recorded.err[0]).toMatch(/^ERR_USAGE: .*--force/);
+    expect(recorded.err.join('\n')).toContain('--dry-run');
+  });
+});

@@ -1,0 +1,182 @@
+import nock from 'nock';
+import { parseConnectionSettings } from '../../actions/lib/settings';
+import {
+  AUTH0_JWT_BY_USER_INDEX,
+  TOKENS_BY_INSTANCE_INDEX,
+  USERS_BY_AUTH0_ID_INDEX,
+} from '../../actions/lib/schema-names';
+import { buildRevokePageQuery, isRevokePageResult } from '../../actions/revoke-fauna-secrets/revoke-query';
+import { revokeUserSecrets, type RevokeDependencies } from '../../actions/revoke-fauna-secrets/revoke-user-secrets';
+import {
+  TEST_ENDPOINT,
+  TEST_FAUNA_KEY,
+  errorBody,
+  faunaHeaders,
+  findCalls,
+  parseRequestBody,
+  resourceBody,
+} from '../support/fauna-wire';
+
+const USER_ID = 'auth0|64f0c2a1b2c3d4e5f6a7b8c9';
+const SECRETS = { FAUNA_SECRET: TEST_FAUNA_KEY, FAUNA_ENDPOINT: TEST_ENDPOINT, FAUNA_TIMEOUT_MS: '2000' };
+
+/** One page of the revocation query's answer: `n` logins with one secret each. */
+const page = (n: number, more: boolean) =>
+  resourceBody({ user: true, logins: Array.from({ length: n }, () => ({ secrets: 1, removed: true })), more });
+const NO_USER = resourceBody({ user: false, logins: [], more: false });
+
+function scriptFauna(replies: { status?: number; body: string }[]) {
+  const bodies: unknown[] = [];
+  const scope = nock(TEST_ENDPOINT, { reqheaders: { authorization: `Bearer ${TEST_FAUNA_KEY}` } });
+  for (const reply of replies) {
+    scope.post('/', (body) => bodies.push(parseRequestBody(body)) > 0).reply(reply.status ?? 200, reply.body, faunaHeaders());
+  }
+  return { bodies, scope };
+}
+
+function run(secrets: Record<string, string> = SECRETS, deps: RevokeDependencies = {}) {
+  const lines: string[] = [];
+  const outcome = revokeUserSecrets(USER_ID, () => parseConnectionSettings(secrets), {
+    fetch: globalThis.fetch,
+    sleep: async () => undefined,
+    log: (level, line) => void lines.push(`${level} ${line}`),
+    ...deps,
+  });
+  return { outcome, lines };
+}
+
+function neverLeaks(lines: string[]) {
+  for (const line of lines) expect(line).not.toContain(TEST_FAUNA_KEY);
+}
+
+describe('the revocation query', () => {
+  const wire = JSON.parse(JSON.stringify(buildRevokePageQuery(USER_ID, { loginsPerPage: 10, tokensPerLogin: 3 })));
+
+  it('finds the user through the unique index, then a page of its logins', () => {
+    expect(findCalls(wire, 'match')).toEqual(
+      expect.arrayContaining([{ index: USERS_BY_AUTH0_ID_INDEX }, { index: AUTH0_JWT_BY_USER_INDEX }, { index: TOKENS_BY_INSTANCE_INDEX }]),
+    );
+    expect(findCalls(wire, 'terms')).toContain(USER_ID);
+    expect(findCalls(wire, 'size')).toEqual(expect.arrayContaining([10, 3]));
+  });
+
+  it("deletes each login's tokens, and the login once all its tokens are in hand", () => {
+    expect(findCalls(wire, 'delete')).toEqual(expect.arrayContaining([{ var: 'token' }, { var: 'login' }]));
+    // The login is deleted only when its token page was complete (no `after`).
+    const guarded = findCalls(wire, 'if').find((cond) => JSON.stringify(cond) === '{"var":"complete"}');
+    expect(guarded).toBeDefined();
+  });
+
+  it('checks the shape of an answer', () => {
+    expect(isRevokePageResult({ user: true, logins: [{ secrets: 1, removed: true }], more: false })).toBe(true);
+    expect(isRevokePageResult({ user: true, logins: [{ secrets: '1', removed: true }], more: false })).toBe(false);
+    expect(isRevokePageResult({ user: true, more: false })).toBe(false);
+  });
+});
+
+describe('revokeUserSecrets', () => {
+  it('revokes nothing, in one query, for a user without logins', async () => {
+    const { bodies } = scriptFauna([{ body: page(0, false) }]);
+    const { outcome, lines } = run();
+
+    expect(await outcome).toEqual({ kind: 'revoked', secrets: 0, logins: 0, queries: 1 });
+    expect(bodies).toHaveLength(1);
+    expect(lines.join('\n')).toContain(`revoked 0 Fauna secret(s) of ${USER_ID}`);
+  });
+
+  it('revokes one page of logins in one query', async () => {
+    const { bodies } = scriptFauna([{ body: page(3, false) }]);
+    const { outcome, lines } = run();
+
+    expect(await outcome).toEqual({ kind: 'revoked', secrets: 3, logins: 3, queries: 1 });
+    expect(bodies).toHaveLength(1);
+    expect(findCalls(bodies[0], 'terms')).toContain(USER_ID);
+    neverLeaks(lines);
+  });
+
+  it('pages through several pages, sending the same query until none remain', async () => {
+    const { bodies } = scriptFauna([{ body: page(64, true) }, { body: page(64, true) }, { body: page(5, false) }]);
+    const { outcome } = run();
+
+    expect(await outcome).toEqual({ kind: 'revoked', secrets: 133, logins: 133, queries: 3 });
+    expect(bodies).toHaveLength(3);
+    expect(JSON.stringify(bodies[1])).toBe(JSON.stringify(bodies[0]));
+    expect(JSON.stringify(bodies[2])).toBe(JSON.stringify(bodies[0]));
+  });
+
+  it('comes back for a login whose tokens did not fit in one query', async () => {
+    scriptFauna([
+      { body: resourceBody({ user: true, logins: [{ secrets: 16, removed: false }], more: false }) },
+      { body: resourceBody({ user: true, logins: [{ secrets: 2, removed: true }], more: false }) },
+    ]);
+    const { outcome } = run();
+
+    expect(await outcome).toEqual({ kind: 'revoked', secrets: 18, logins: 1, queries: 2 });
+  });
+
+  it('is a no-op, not an error, when the user has no user document', async () => {
+    const { bodies } = scriptFauna([{ body: NO_USER }]);
+    const { outcome, lines } = run();
+
+    expect(await outcome).toEqual({ kind: 'no-user', queries: 1 });
+    expect(bodies).toHaveLength(1);
+    expect(lines.every((line) => line.startsWith('info'))).toBe(true);
+  });
+
+  it('stops when FAUNA_TIMEOUT_MS is spent, keeping what it revoked, and says what to do', async () => {
+    scriptFauna([{ body: page(64, true) }]);
+    // A clock that jumps past the budget once the first page is back.
+    let clock = 0;
+    const now = () => clock;
+    const { outcome, lines } = run(SECRETS, {
+      now,
+      fetch: (async (...args: Parameters<typeof fetch>) => {
+        const response = await fetch(...args);
+        clock += 5_000;
+        return response;
+      }) as typeof fetch,
+    });
+
+    expect(await outcome).toEqual({ kind: 'incomplete', code: 'ERR_REVOCATION_INCOMPLETE', secrets: 64, logins: 64, queries: 1 });
+    expect(lines.join('\n')).toContain(`npm run revoke:user -- ${USER_ID}`);
+  });
+
+  it('reports a refused key with its code and what to do, never the key', async () => {
+    scriptFauna([{ status: 403, body: errorBody('permission denied', 'Insufficient privileges to perform the action.') }]);
+    const { outcome, lines } = run();
+
+    expect(await outcome).toMatchObject({ kind: 'failed', code: 'ERR_FAUNA_PERMISSION_DENIED' });
+    expect(lines.join('\n')).toContain('ERR_FAUNA_PERMISSION_DENIED');
+    expect(lines.join('\n')).toContain('npm run setup:fauna');
+    neverLeaks(lines);
+  });
+
+  it('retries a transient failure within the budget', async () => {
+    const { bodies } = scriptFauna([{ status: 503, body: errorBody('unavailable', 'busy') }, { body: page(1, false) }]);
+    const { outcome } = run();
+
+    expect(await outcome).toEqual({ kind: 'revoked', secrets: 1, logins: 1, queries: 1 });
+    expect(bodies).toHaveLength(2);
+  });
+
+  it.each([
+    ['FAUNA_SECRET missing', { FAUNA_ENDPOINT: TEST_ENDPOINT }, 'FAUNA_SECRET is missing'],
+    ['FAUNA_ENDPOINT invalid', { FAUNA_SECRET: TEST_FAUNA_KEY, FAUNA_ENDPOINT: 'fauna.test' }, 'FAUNA_ENDPOINT must be an absolute URL'],
+    ['FAUNA_TIMEOUT_MS invalid', { ...SECRETS, FAUNA_TIMEOUT_MS: '60000' }, 'FAUNA_TIMEOUT_MS must be a whole number'],
+  ])('names a bad setting (%s) and sends nothing', async (_case, secrets, expected) => {
+    const { bodies } = scriptFauna([]);
+    const { outcome, lines } = run(secrets);
+
+    expect(await outcome).toMatchObject({ kind: 'failed', code: 'ERR_SETTINGS_INVALID' });
+    expect(bodies).toHaveLength(0);
+    expect(lines.join('\n')).toContain(expected);
+    neverLeaks(lines);
+  });
+
+  it('treats an answer of the wrong shape as a failure, not a success', async () => {
+    scriptFauna([{ body: resourceBody({ secrets: 3 }) }]);
+    const { outcome } = run();
+
+    expect(await outcome).toMatchObject({ kind: 'failed', code: 'ERR_FAUNA_UNEXPECTED_RESULT' });
+  });
+});
