@@ -1,0 +1,207 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { CONNECTION_SETTING_NAMES, LOGIN_SETTING_NAMES, SETTINGS } from '../../actions/lib/settings';
+import { mergeBindings } from '../../scripts/deploy/bindings';
+import { MAX_BUNDLE_BYTES, checkBundle } from '../../scripts/deploy/bundles';
+import { readAuth0Credentials, readDeploySettings, readEnvironment } from '../../scripts/deploy/environment';
+import { buildImportFile } from '../../scripts/deploy/import-file';
+import { REPO_ROOT, readTenantFile, type ActionSpec } from '../../scripts/deploy/tenant-file';
+
+const FAUNA_KEY = "fnUNIT'key-never-printed";
+const validEnv = {
+  FAUNA_SECRET: FAUNA_KEY,
+  FAUNA_ENDPOINT: 'https://fauna.example.com:8443',
+  CLAIM_NAMESPACE: 'https://app.example.com',
+};
+
+describe('tenant.yaml', () => {
+  const file = readTenantFile();
+  const action = (name: string) => {
+    const found = file.actions.find((a) => a.name === name);
+    if (!found) throw new Error(`tenant.yaml has no ${name}`);
+    return found;
+  };
+
+  it('gives each Action exactly the settings its parser reads, each from its own keyword', () => {
+    const secrets = (name: string) => action(name).secrets.map((s) => [s.name, s.value]);
+    expect(secrets('fauna-login')).toEqual(LOGIN_SETTING_NAMES.map((n) => [n, `##${n}##`]));
+    expect(secrets('revoke-fauna-secrets')).toEqual(CONNECTION_SETTING_NAMES.map((n) => [n, `##${n}##`]));
+  });
+
+  it('declares node22, deployed, the built bundle and the trigger versions', () => {
+    expect(action('fauna-login')).toMatchObject({
+      runtime: 'node22',
+      deployed: true,
+      code: './dist/actions/fauna-login.js',
+      supported_triggers: [{ id: 'post-login', version: 'v3' }],
+    });
+    expect(action('revoke-fauna-secrets')).toMatchObject({
+      runtime: 'node22',
+      deployed: true,
+      code: './dist/actions/revoke-fauna-secrets.js',
+      supported_triggers: [{ id: 'post-change-password', version: 'v2' }],
+    });
+    expect(file.triggers).toEqual({
+      'post-login': [{ action_name: 'fauna-login', display_name: 'fauna-login' }],
+      'post-change-password': [{ action_name: 'revoke-fauna-secrets', display_name: 'revoke-fauna-secrets' }],
+    });
+  });
+});
+
+describe('built bundles', () => {
+  // deploy-cli applies keyword replacement to code files too: a stray marker would rewrite code.
+  it.each(['fauna-login', 'revoke-fauna-secrets'].filter((a) => fs.existsSync(path.join(REPO_ROOT, 'actions', a, 'index.ts'))))(
+    '%s carries its version header and no ##KEY## / @@KEY@@ marker',
+    (name) => {
+      const code = fs.readFileSync(path.join(REPO_ROOT, 'dist/actions', `${name}.js`), 'utf8');
+      expect(code.split('\n', 1)[0]).toMatch(new RegExp(`^// auth0-fauna ${name} v\\d+\\.\\d+\\.\\d+ \\((?:[0-9a-f]{7,}|unknown)\\), faunadb 4\\.8\\.2$`));
+      expect(code.match(/##[A-Za-z0-9_]+##|@@[A-Za-z0-9_]+@@/g)).toBeNull();
+    },
+  );
+});
+
+describe('checkBundle', () => {
+  let dir: string;
+  const spec = (code: string): ActionSpec => ({
+    name: 'fauna-login',
+    code,
+    runtime: 'node22',
+    deployed: true,
+    dependencies: [],
+    supported_triggers: [{ id: 'post-login', version: 'v3' }],
+    secrets: [],
+  });
+  const header = '// auth0-fauna fauna-login v0.1.0 (abc1234), faunadb 4.8.2\n';
+  beforeEach(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bundle-check-'));
+  });
+  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it('accepts a bundle with its header and returns the code deploy-cli will send', () => {
+    fs.writeFileSync(path.join(dir, 'a.js'), `${header}exports.x=1;`);
+    const checked = checkBundle(dir, spec('./a.js'), ['FAUNA_SECRET']);
+    expect(checked.problems).toEqual([]);
+    expect(checked.bundle?.header).toBe(header.trim());
+  });
+
+  it('refuses a missing bundle, an oversize one, a missing header and a keyword marker', () => {
+    expect(checkBundle(dir, spec('./none.js'), []).problems[0]).toMatch(/missing; run npm run build/);
+    fs.writeFileSync(path.join(dir, 'big.js'), `${header}${'x'.repeat(MAX_BUNDLE_BYTES)}`);
+    expect(checkBundle(dir, spec('./big.js'), []).problems.join()).toMatch(/over Auth0's 100000-byte limit/);
+    fs.writeFileSync(path.join(dir, 'bare.js'), 'exports.x=1;');
+    expect(checkBundle(dir, spec('./bare.js'), []).problems.join()).toMatch(/lacks its version header/);
+    fs.writeFileSync(path.join(dir, 'mark.js'), `${header}const s="##FAUNA_SECRET##";`);
+    expect(checkBundle(dir, spec('./mark.js'), ['FAUNA_SECRET']).problems.join()).toMatch(/keyword marker\(s\) FAUNA_SECRET/);
+  });
+});
+
+describe('readDeploySettings', () => {
+  it('validates with the Actions\' parser, names problems without values', () => {
+    const { problems } = readDeploySettings({ FAUNA_SECRET: FAUNA_KEY, FAUNA_TIMEOUT_MS: '20000' }, [...LOGIN_SETTING_NAMES]);
+    expect(problems.join('\n')).toMatch(/FAUNA_ENDPOINT is missing/);
+    expect(problems.join('\n')).toMatch(/CLAIM_NAMESPACE is missing/);
+    expect(problems.join('\n')).toMatch(/FAUNA_TIMEOUT_MS must be a whole number of milliseconds from 100 to 9000/);
+    expect(problems.join('\n')).not.toContain(FAUNA_KEY);
+  });
+
+  it('sends given values, documented defaults for unset optional settings, and omits ALLOWED_CLIENT_IDS when unset', () => {
+    const { settings } = readDeploySettings({ ...validEnv, FAUNA_SECRET_TTL: ' 3600 ' }, [...LOGIN_SETTING_NAMES]);
+    expect(Object.fromEntries(settings?.values ?? [])).toEqual({
+      FAUNA_SECRET: FAUNA_KEY,
+      FAUNA_ENDPOINT: 'https://fauna.example.com:8443',
+      FAUNA_TIMEOUT_MS: SETTINGS.FAUNA_TIMEOUT_MS.defaultValue,
+      CLAIM_NAMESPACE: 'https://app.example.com',
+      FAUNA_SECRET_TTL: '3600',
+      ON_FAUNA_ERROR: SETTINGS.ON_FAUNA_ERROR.defaultValue,
+    });
+    expect(settings?.omitted).toEqual(['ALLOWED_CLIENT_IDS']);
+  });
+});
+
+describe('readAuth0Credentials and readEnvironment', () => {
+  it('names each missing credential and refuses a URL for AUTH0_DOMAIN', () => {
+    expect(readAuth0Credentials({}).problems.map((p) => p.split(' ')[0])).toEqual([
+      'AUTH0_DOMAIN',
+      'AUTH0_CLIENT_ID',
+      'AUTH0_CLIENT_SECRET',
+    ]);
+    const bad = readAuth0Credentials({ AUTH0_DOMAIN: 'https://x.auth0.com/', AUTH0_CLIENT_ID: 'id', AUTH0_CLIENT_SECRET: 's3cr3t' });
+    expect(bad.credentials).toBeUndefined();
+    expect(bad.problems.join()).toMatch(/AUTH0_DOMAIN must be the tenant host name only/);
+    expect(bad.problems.join()).not.toContain('s3cr3t');
+  });
+
+  it('reads .env and lets the real environment win', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dotenv-'));
+    try {
+      fs.writeFileSync(path.join(dir, '.env'), 'FAUNA_ENDPOINT=https://from-file.example.com\nCLAIM_NAMESPACE=https://file.example.com/\n');
+      const env = readEnvironment(dir, { CLAIM_NAMESPACE: 'https://shell.example.com/' });
+      expect(env.FAUNA_ENDPOINT).toBe('https://from-file.example.com');
+      expect(env.CLAIM_NAMESPACE).toBe('https://shell.example.com/');
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('buildImportFile', () => {
+  const login = readTenantFile().actions.filter((a) => a.name === 'fauna-login');
+  const triggers = { 'post-login': [{ action_name: 'fauna-login', display_name: 'fauna-login' }] };
+  const settingsFor = (env: Record<string, string>) => {
+    const { settings } = readDeploySettings(env, [...LOGIN_SETTING_NAMES]);
+    if (!settings) throw new Error('settings should be valid');
+    return settings;
+  };
+
+  it('keeps the keywords in the file, maps exactly the settings used, and drops an omitted secret', () => {
+    const { file, problems } = buildImportFile(login, triggers, settingsFor(validEnv));
+    expect(problems).toEqual([]);
+    expect(file?.text).toContain("'##FAUNA_SECRET##'");
+    expect(file?.text).not.toContain(FAUNA_KEY);
+    expect(file?.text).not.toContain('ALLOWED_CLIENT_IDS');
+    expect(Object.keys(file?.mappings ?? {}).sort()).toEqual(LOGIN_SETTING_NAMES.filter((n) => n !== 'ALLOWED_CLIENT_IDS').sort());
+    expect(file?.secretNames['fauna-login']).not.toContain('ALLOWED_CLIENT_IDS');
+  });
+
+  it('refuses a keyword that no setting provides, naming it', () => {
+    const withExtra = login.map((a) => ({ ...a, secrets: [...a.secrets, { name: 'REGION', value: '##FAUNA_REGION##' }] }));
+    const { file, problems } = buildImportFile(withExtra, triggers, settingsFor(validEnv));
+    expect(file).toBeUndefined();
+    expect(problems).toEqual([expect.stringMatching(/keyword FAUNA_REGION, which is not a setting this deploy provides/)]);
+  });
+
+  it('refuses a value that keyword replacement would not carry unchanged, without printing it', () => {
+    const { problems } = buildImportFile(login, triggers, settingsFor({ ...validEnv, FAUNA_SECRET: 'fnA\nB' }));
+    expect(problems.join()).toMatch(/FAUNA_SECRET contains a line break/);
+    expect(problems.join()).not.toContain('fnA');
+  });
+
+  it('proves each secret arrives exactly: a value that deploy-cli would rewrite is refused', () => {
+    const sneaky = 'fnX##FAUNA_ENDPOINT##';
+    const { problems } = buildImportFile(login, triggers, settingsFor({ ...validEnv, FAUNA_SECRET: sneaky }));
+    expect(problems).toEqual([expect.stringMatching(/^FAUNA_SECRET: the value would not reach Action fauna-login unchanged/)]);
+    expect(problems.join()).not.toContain(sneaky);
+  });
+});
+
+describe('mergeBindings', () => {
+  const b = (name: string) => ({ action_name: name, display_name: name });
+
+  it('keeps every current binding in order and appends ours when absent', () => {
+    expect(mergeBindings([b('audit'), b('geo')], [b('fauna-login')])).toEqual({
+      merged: [b('audit'), b('geo'), b('fauna-login')],
+      kept: ['audit', 'geo'],
+      alreadyBound: [],
+      added: ['fauna-login'],
+    });
+  });
+
+  it('leaves ours where the admin put it, with the admin\'s display name', () => {
+    const current = [b('audit'), { action_name: 'fauna-login', display_name: 'Fauna secret' }, b('geo')];
+    const result = mergeBindings(current, [b('fauna-login')]);
+    expect(result.merged).toEqual(current);
+    expect(result.alreadyBound).toEqual(['fauna-login']);
+    expect(result.added).toEqual([]);
+  });
+});

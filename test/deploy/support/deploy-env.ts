@@ -1,0 +1,35 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { RecordedRequest } from './fake-tenant';
+import { TEST_CLIENT_ID, TEST_CLIENT_SECRET, TEST_DOMAIN } from './fake-tenant';
+
+export const REPO_ROOT = path.resolve(__dirname, '../../..');
+/** A quote in the key proves values survive tenant.yaml's quoting exactly. */
+export const FAUNA_KEY = "fnDEPLOY'test-key-never-printed-91c2";
+
+export const CREDENTIALS = {
+  AUTH0_DOMAIN: TEST_DOMAIN,
+  AUTH0_CLIENT_ID: TEST_CLIENT_ID,
+  AUTH0_CLIENT_SECRET: TEST_CLIENT_SECRET,
+};
+
+export const SETTINGS_ENV = {
+  FAUNA_SECRET: FAUNA_KEY,
+  FAUNA_ENDPOINT: 'https://fauna.example.com:8443',
+  CLAIM_NAMESPACE: 'https://app.example.com/',
+};
+
+/** The revocation Action is deployed only once its source exists (built by another issue). */
+export const HAS_REVOKE = fs.existsSync(path.join(REPO_ROOT, 'actions/revoke-fauna-secrets/index.ts'));
+
+export function bundle(action: string): string {
+  return fs.readFileSync(path.join(REPO_ROOT, 'dist/actions', `${action}.js`), 'utf8');
+}
+
+export function secretsPrinted(output: string): string[] {
+  return [FAUNA_KEY, TEST_CLIENT_SECRET].filter((secret) => output.includes(secret));
+}
+
+export function only(requests: readonly RecordedRequest[], method: string, pathPattern: RegExp): RecordedRequest[] {
+  return requests.filter((r) => r.method === method && pathPattern.test(r.path));
+}

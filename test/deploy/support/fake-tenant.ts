@@ -1,0 +1,376 @@
+import nock from 'nock';
+
+/**
+ * A stateful Auth0 Management API behind nock, answering with the response shapes the `auth0`
+ * SDK and auth0-deploy-cli parse (Action objects with `deployed_version`, `{actions, total,
+ * page, per_page}` pages, `{bindings: [...]}`, `{statusCode, error, message, errorCode}` errors).
+ * Writes change the state, so a later read sees them, as on a real tenant.
+ */
+export const TEST_DOMAIN = 'deploy-test.eu.auth0.com';
+export const ORIGIN = `https://${TEST_DOMAIN}`;
+export const TEST_CLIENT_ID = 'deploy-test-client-id';
+export const TEST_CLIENT_SECRET = 'm2m-CLIENT-secret-never-printed-7f3a';
+const ACCESS_TOKEN = 'management-api-token-for-tests';
+
+/** The scopes the README tells admins to grant; the fake refuses a call that needs another. */
+export const GRANTED_SCOPES = ['read:actions', 'create:actions', 'update:actions'] as const;
+
+export interface TriggerRef {
+  id: string;
+  version: string;
+}
+
+export interface FakeAction {
+  id: string;
+  name: string;
+  supported_triggers: TriggerRef[];
+  code: string;
+  runtime: string;
+  dependencies: unknown[];
+  secrets: { name: string; updated_at: string }[];
+  status: 'pending' | 'building' | 'built' | 'failed';
+  all_changes_deployed: boolean;
+  created_at: string;
+  updated_at: string;
+  built_at?: string;
+  deployed_version?: Record<string, unknown>;
+}
+
+export interface SeedAction {
+  name: string;
+  supported_triggers: TriggerRef[];
+  code?: string;
+  runtime?: string;
+  secrets?: string[];
+  /** Deployed (with a current version) unless false. */
+  deployed?: boolean;
+  status?: FakeAction['status'];
+}
+
+export interface TenantSeed {
+  actions?: SeedAction[];
+  /** Bindings per trigger, by Action name, in order. */
+  bindings?: Record<string, { action_name: string; display_name?: string }[]>;
+  /** What POST /actions/actions/{id}/test answers. */
+  testResult?: { status: number; body: unknown };
+}
+
+export interface RecordedRequest {
+  method: string;
+  path: string;
+  query: Record<string, string>;
+  body: unknown;
+  /** A request no interceptor matched (another host, say). */
+  unmatched?: boolean;
+}
+
+interface Binding {
+  id: string;
+  trigger_id: string;
+  display_name: string;
+  action_id: string;
+  created_at: string;
+  updated_at: string;
+}
+
+type Reply = [number, unknown];
+
+const NOW = '2025-06-01T12:00:00.000Z';
+
+function error(status: number, message: string, errorCode: string): Reply {
+  const names: Record<number, string> = { 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found' };
+  return [status, { statusCode: status, error: names[status] ?? 'Error', message, errorCode }];
+}
+
+function parseBody(body: unknown): unknown {
+  if (typeof body !== 'string' || body === '') return body;
+  try {
+    return JSON.parse(body);
+  } catch {
+    return Object.fromEntries(new URLSearchParams(body));
+  }
+}
+
+// Auth0's scope for each endpoint family (Management API v2 reference).
+function requiredScope(method: string, path: string): string {
+  if (method === 'GET') return 'read:actions';
+  if (method === 'DELETE') return 'delete:actions';
+  if (method === 'POST' && /^\/api\/v2\/actions\/actions\/?$/.test(path)) return 'create:actions';
+  if (method === 'POST' && /\/test$/.test(path)) return 'create:actions';
+  return 'update:actions';
+}
+
+export class FakeTenant {
+  readonly actions: FakeAction[] = [];
+  readonly bindings = new Map<string, Binding[]>();
+  readonly requests: RecordedRequest[] = [];
+  private testResult: { status: number; body: unknown };
+  private serial = 0;
+  private readonly onRecord: ((request: RecordedRequest) => void) | undefined;
+  private readonly noMatch = (req: { method?: string; path?: string; href?: string; options?: { href?: string } }) => {
+    this.record({ method: req.method ?? 'GET', path: req.href ?? req.path ?? req.options?.href ?? '?', query: {}, body: undefined, unmatched: true });
+  };
+
+  constructor(seed: TenantSeed = {}, onRecord?: (request: RecordedRequest) => void) {
+    this.onRecord = onRecord;
+    this.testResult = seed.testResult ?? { status: 200, body: { payload: {} } };
+    for (const s of seed.actions ?? []) {
+      const action = this.newAction({
+        name: s.name,
+        supported_triggers: s.supported_triggers,
+        code: s.code ?? 'exports.onExecutePostLogin = async () => {};',
+        runtime: s.runtime ?? 'node22',
+        dependencies: [],
+        secrets: (s.secrets ?? []).map((name) => ({ name, value: 'seeded' })),
+      });
+      action.status = s.status ?? 'built';
+      if (s.deployed !== false) this.deploy(action);
+    }
+    for (const [trigger, list] of Object.entries(seed.bindings ?? {})) {
+      this.bindings.set(
+        trigger,
+        list.map((b) => this.newBinding(trigger, this.byName(b.action_name)?.id ?? 'missing', b.display_name ?? b.action_name)),
+      );
+    }
+  }
+
+  /** Routes every request for the test tenant's host to this fake. */
+  install(): this {
+    const scope = nock(ORIGIN).persist();
+    const handler = (method: string) =>
+      function (this: { req: { headers: Record<string, string | string[] | undefined> } }, uri: string, body: unknown) {
+        return fake.handle(method, uri, parseBody(body), this.req.headers);
+      };
+    // eslint-disable-next-line @typescript-eslint/no-this-alias
+    const fake = this;
+    for (const method of ['get', 'post', 'patch', 'put', 'delete'] as const) {
+      scope[method](/.*/).reply(handler(method.toUpperCase()));
+    }
+    nock.emitter.on('no match', this.noMatch);
+    return this;
+  }
+
+  /** Removes every nock interceptor (one fake tenant at a time) and stops recording. */
+  uninstall(): void {
+    nock.emitter.removeListener('no match', this.noMatch);
+    nock.cleanAll();
+  }
+
+  byName(name: string): FakeAction | undefined {
+    return this.actions.find((a) => a.name === name);
+  }
+
+  boundNames(trigger: string): string[] {
+    return (this.bindings.get(trigger) ?? []).map((b) => this.actions.find((a) => a.id === b.action_id)?.name ?? b.action_id);
+  }
+
+  writes(): RecordedRequest[] {
+    return this.requests.filter((r) => r.method !== 'GET' && r.path !== '/oauth/token');
+  }
+
+  private record(request: RecordedRequest): void {
+    this.requests.push(request);
+    this.onRecord?.(request);
+  }
+
+  private handle(method: string, uri: string, body: unknown, headers: Record<string, string | string[] | undefined>): Reply {
+    const url = new URL(uri, ORIGIN);
+    this.record({ method, path: url.pathname, query: Object.fromEntries(url.searchParams), body });
+    if (url.pathname === '/oauth/token' && method === 'POST') return this.token(body);
+    if (!url.pathname.startsWith('/api/v2/')) return error(404, 'Not found', 'not_found');
+    const auth = headers.authorization ?? headers.Authorization;
+    if (auth !== `Bearer ${ACCESS_TOKEN}`) return error(401, 'Invalid token', 'invalid_token');
+    const scope = requiredScope(method, url.pathname);
+    if (!(GRANTED_SCOPES as readonly string[]).includes(scope)) {
+      return error(403, `Insufficient scope, expected any of: ${scope}`, 'insufficient_scope');
+    }
+    return this.route(method, url, body);
+  }
+
+  private token(body: unknown): Reply {
+    const b = (body ?? {}) as Record<string, unknown>;
+    const ok =
+      b.grant_type === 'client_credentials' &&
+      b.client_id === TEST_CLIENT_ID &&
+      b.client_secret === TEST_CLIENT_SECRET &&
+      b.audience === `${ORIGIN}/api/v2/`;
+    if (!ok) return [401, { error: 'access_denied', error_description: 'Unauthorized' }];
+    return [200, { access_token: ACCESS_TOKEN, token_type: 'Bearer', expires_in: 86400, scope: GRANTED_SCOPES.join(' ') }];
+  }
+
+  private route(method: string, url: URL, body: unknown): Reply {
+    const path = url.pathname.replace(/\/$/, '');
+    const page = Number(url.searchParams.get('page') ?? 0);
+    const perPage = Number(url.searchParams.get('per_page') ?? 50);
+    const slice = <T>(items: T[]) => items.slice(page * perPage, page * perPage + perPage);
+    let m: RegExpMatchArray | null;
+    if (method === 'GET' && path === '/api/v2/actions/modules') {
+      return [200, { modules: [], total: 0, page, per_page: perPage }];
+    }
+    if (method === 'GET' && path === '/api/v2/actions/actions') {
+      this.actions.forEach((a) => this.finishBuild(a));
+      return [200, { actions: slice(this.actions).map((a) => this.view(a)), total: this.actions.length, page, per_page: perPage }];
+    }
+    if (method === 'POST' && path === '/api/v2/actions/actions') return this.create(body);
+    if ((m = path.match(/^\/api\/v2\/actions\/actions\/([^/]+)(\/deploy|\/test)?$/))) {
+      const action = this.actions.find((a) => a.id === m?.[1]);
+      if (!action) return error(404, 'That action does not exist.', 'inexistent_action');
+      if (method === 'GET' && !m[2]) {
+        this.finishBuild(action);
+        return [200, this.view(action)];
+      }
+      if (method === 'PATCH' && !m[2]) return this.update(action, body);
+      if (method === 'POST' && m[2] === '/deploy') return this.deployReply(action);
+      if (method === 'POST' && m[2] === '/test') return [this.testResult.status, this.testResult.body];
+      if (method === 'DELETE' && !m[2]) {
+        this.actions.splice(this.actions.indexOf(action), 1);
+        return [204, ''];
+      }
+    }
+    if (method === 'GET' && path === '/api/v2/actions/triggers') {
+      const triggers = ['post-login', 'post-change-password', 'credentials-exchange', 'pre-user-registration'];
+      return [200, { triggers: triggers.map((id) => ({ id, version: id === 'post-login' ? 'v3' : 'v2', status: 'CURRENT', runtimes: ['node18', 'node22'], default_runtime: 'node22', compatible_triggers: [] })) }];
+    }
+    if ((m = path.match(/^\/api\/v2\/actions\/triggers\/([^/]+)\/bindings$/))) {
+      const trigger = m[1] ?? '';
+      const list = this.bindings.get(trigger) ?? [];
+      if (method === 'GET') return [200, { bindings: slice(list).map((b) => this.bindingView(b)), total: list.length, page, per_page: perPage }];
+      if (method === 'PATCH') return this.rebind(trigger, body);
+    }
+    return error(404, `No route for ${method} ${path} in the fake tenant`, 'not_found');
+  }
+
+  private newAction(fields: {
+    name: string;
+    supported_triggers: TriggerRef[];
+    code: string;
+    runtime: string;
+    dependencies: unknown[];
+    secrets: { name: string; value: string }[];
+  }): FakeAction {
+    const action: FakeAction = {
+      id: `act_${String(++this.serial).padStart(4, '0')}`,
+      name: fields.name,
+      supported_triggers: fields.supported_triggers,
+      code: fields.code,
+      runtime: fields.runtime,
+      dependencies: fields.dependencies,
+      secrets: fields.secrets.map((s) => ({ name: s.name, updated_at: NOW })),
+      status: 'pending',
+      all_changes_deployed: false,
+      created_at: NOW,
+      updated_at: NOW,
+    };
+    this.actions.push(action);
+    return action;
+  }
+
+  private newBinding(trigger: string, actionId: string, displayName: string): Binding {
+    return { id: `bnd_${++this.serial}`, trigger_id: trigger, display_name: displayName, action_id: actionId, created_at: NOW, updated_at: NOW };
+  }
+
+  // Auth0 builds a new draft asynchronously; here it is done by the next read.
+  private finishBuild(action: FakeAction): void {
+    if (action.status === 'pending') {
+      action.status = 'built';
+      action.built_at = NOW;
+    }
+  }
+
+  private view(action: FakeAction): Record<string, unknown> {
+    return { ...action, supported_triggers: action.supported_triggers.map((t) => ({ ...t })) };
+  }
+
+  private bindingView(binding: Binding): Record<string, unknown> {
+    const action = this.actions.find((a) => a.id === binding.action_id);
+    return {
+      id: binding.id,
+      trigger_id: binding.trigger_id,
+      display_name: binding.display_name,
+      action: action ? this.view(action) : undefined,
+      created_at: binding.created_at,
+      updated_at: binding.updated_at,
+    };
+  }
+
+  private create(body: unknown): Reply {
+    const b = (body ?? {}) as Record<string, unknown>;
+    if (typeof b.name !== 'string' || typeof b.code !== 'string' || !Array.isArray(b.supported_triggers)) {
+      return error(400, 'Payload validation error: name, code and supported_triggers are required', 'invalid_body');
+    }
+    if (this.byName(b.name)) return error(409, 'An action with that name already exists.', 'action_conflict');
+    const action = this.newAction({
+      name: b.name,
+      code: b.code,
+      runtime: typeof b.runtime === 'string' ? b.runtime : 'node22',
+      dependencies: Array.isArray(b.dependencies) ? b.dependencies : [],
+      supported_triggers: b.supported_triggers as TriggerRef[],
+      secrets: Array.isArray(b.secrets) ? (b.secrets as { name: string; value: string }[]) : [],
+    });
+    return [201, this.view(action)];
+  }
+
+  private update(action: FakeAction, body: unknown): Reply {
+    const b = (body ?? {}) as Record<string, unknown>;
+    if (typeof b.code === 'string') action.code = b.code;
+    if (typeof b.runtime === 'string') action.runtime = b.runtime;
+    if (Array.isArray(b.dependencies)) action.dependencies = b.dependencies;
+    if (Array.isArray(b.supported_triggers)) action.supported_triggers = b.supported_triggers as TriggerRef[];
+    if (Array.isArray(b.secrets)) {
+      action.secrets = (b.secrets as { name: string }[]).map((s) => ({ name: s.name, updated_at: NOW }));
+    }
+    action.status = 'pending';
+    action.all_changes_deployed = false;
+    action.updated_at = NOW;
+    return [200, this.view(action)];
+  }
+
+  private deploy(action: FakeAction): Record<string, unknown> {
+    const number = Number((action.deployed_version?.number as number | undefined) ?? 0) + 1;
+    const version = {
+      id: `ver_${++this.serial}`,
+      action_id: action.id,
+      code: action.code,
+      dependencies: action.dependencies,
+      deployed: true,
+      runtime: action.runtime,
+      secrets: action.secrets,
+      status: 'built',
+      number,
+      errors: [],
+      built_at: NOW,
+      created_at: NOW,
+      updated_at: NOW,
+      supported_triggers: action.supported_triggers,
+      action: { id: action.id, name: action.name, supported_triggers: action.supported_triggers, all_changes_deployed: true, created_at: NOW, updated_at: NOW },
+    };
+    action.deployed_version = version;
+    action.all_changes_deployed = true;
+    return version;
+  }
+
+  private deployReply(action: FakeAction): Reply {
+    this.finishBuild(action);
+    if (action.status !== 'built') {
+      return error(400, "An action must be in the 'built' state before it can be deployed", 'action_not_built');
+    }
+    return [200, this.deploy(action)];
+  }
+
+  private rebind(trigger: string, body: unknown): Reply {
+    const refs = ((body ?? {}) as { bindings?: { ref?: { type?: string; value?: string }; display_name?: string }[] }).bindings;
+    if (!Array.isArray(refs)) return error(400, 'Payload validation error: bindings is required', 'invalid_body');
+    const next: Binding[] = [];
+    for (const r of refs) {
+      const action = this.actions.find((a) => (r.ref?.type === 'action_id' ? a.id : a.name) === r.ref?.value);
+      if (!action) return error(404, `Action ${r.ref?.value} does not exist.`, 'inexistent_action');
+      if (!action.deployed_version) return error(400, `Action ${action.name} must be deployed before it can be bound.`, 'action_not_deployed');
+      if (!action.supported_triggers.some((t) => t.id === trigger)) {
+        return error(400, `Action ${action.name} does not support trigger ${trigger}.`, 'invalid_trigger');
+      }
+      next.push(this.newBinding(trigger, action.id, r.display_name ?? action.name));
+    }
+    this.bindings.set(trigger, next);
+    return [200, { bindings: next.map((b) => this.bindingView(b)) }];
+  }
+}
