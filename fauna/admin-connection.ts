@@ -1,4 +1,3 @@
-import { config as loadDotenv } from 'dotenv';
 import { SettingsError, type ErrorCode, type SettingProblem } from '../actions/lib/errors';
 import { parseFaunaEndpoint } from '../actions/lib/settings';
 
@@ -9,15 +8,6 @@ export interface AdminConnection {
 }
 
 export type Environment = Readonly<Record<string, string | undefined>>;
-
-/**
- * The process environment with `.env` merged under it (a variable already set wins). dotenv is
- * quiet so it prints nothing, and a missing `.env` is fine.
- */
-export function environmentWithDotenv(path?: string): Environment {
-  const parsed = loadDotenv({ quiet: true, processEnv: {}, ...(path === undefined ? {} : { path }) }).parsed ?? {};
-  return { ...parsed, ...process.env };
-}
 
 /** Reads FAUNA_ENDPOINT and FAUNA_ADMIN_SECRET, naming every problem (never a value). */
 export function readAdminConnection(env: Environment): AdminConnection {

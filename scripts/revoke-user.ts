@@ -12,11 +12,11 @@ import type { LogLevel } from '../actions/lib/log';
 import { revokeUserSecrets, type RevokeOutcome } from '../actions/revoke-fauna-secrets/revoke-user-secrets';
 import {
   ADMIN_KEY_HINTS,
-  environmentWithDotenv,
   readAdminConnection,
   type AdminConnection,
   type Environment,
 } from '../fauna/admin-connection';
+import { readEnvironment, runScript } from './environment';
 
 export const USAGE = `Usage: npm run revoke:user -- <auth0 user id>
 
@@ -87,17 +87,11 @@ export async function runRevokeUser(argv: readonly string[], deps: RevokeUserDep
 }
 
 if (require.main === module) {
-  runRevokeUser(process.argv.slice(2), {
-    env: environmentWithDotenv(),
-    out: (line) => console.log(line),
-    err: (line) => console.error(line),
-  }).then(
-    (code) => {
-      process.exitCode = code;
-    },
-    (e: unknown) => {
-      console.error(`revoke:user failed unexpectedly: ${e instanceof Error ? e.name : 'unknown error'}`);
-      process.exitCode = 1;
-    },
+  runScript('revoke:user', () =>
+    runRevokeUser(process.argv.slice(2), {
+      env: readEnvironment(),
+      out: (line) => console.log(line),
+      err: (line) => console.error(line),
+    }),
   );
 }

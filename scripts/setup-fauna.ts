@@ -11,7 +11,6 @@ import { createFaunaClient, queryWithRetry, type FetchLike } from '../actions/li
 import { redact } from '../actions/lib/log';
 import {
   ADMIN_KEY_HINTS,
-  environmentWithDotenv,
   readAdminConnection,
   type Environment,
 } from '../fauna/admin-connection';
@@ -25,6 +24,7 @@ import {
   type PlanEntry,
 } from '../fauna/plan';
 import { ACTION_KEYS, keyRolesLabel, type ActionKeySpec } from '../fauna/roles';
+import { readEnvironment, runScript } from './environment';
 
 export const USAGE = `Usage: npm run setup:fauna -- [--dry-run] [--create-action-key] [--create-revoke-key] [--create-shared-key]
 
@@ -153,17 +153,11 @@ export async function runSetup(argv: readonly string[], deps: SetupDependencies)
 }
 
 if (require.main === module) {
-  runSetup(process.argv.slice(2), {
-    env: environmentWithDotenv(),
-    out: (line) => console.log(line),
-    err: (line) => console.error(line),
-  }).then(
-    (code) => {
-      process.exitCode = code;
-    },
-    (e: unknown) => {
-      console.error(`setup:fauna failed unexpectedly: ${e instanceof Error ? e.name : 'unknown error'}`);
-      process.exitCode = 1;
-    },
+  runScript('setup:fauna', () =>
+    runSetup(process.argv.slice(2), {
+      env: readEnvironment(),
+      out: (line) => console.log(line),
+      err: (line) => console.error(line),
+    }),
   );
 }

@@ -12,12 +12,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { config as loadDotenv } from 'dotenv';
 import { SECRET_CLAIM, SECRET_EXP_CLAIM } from '../actions/fauna-login/claims';
 import { redact } from '../actions/lib/log';
 import { SETTINGS, type SettingName } from '../actions/lib/settings';
 import type { PostLoginApi, PostLoginEvent } from '../actions/types/auth0-actions';
 import { bundlePath, loadBundle, recordingPostLoginApi } from '../test/support/load-bundle';
+import { readEnvironment, type EnvBag } from './environment';
 
 const DEFAULT_EVENT = path.resolve(__dirname, 'fixtures/post-login-event.json');
 const MOCK_ENDPOINT = 'https://fauna.mock.invalid';
@@ -57,7 +57,7 @@ function readEvent(file: string): PostLoginEvent {
 }
 
 /** Every Action setting that the environment (or `.env`) gives a non-empty value. */
-function settingsFromEnvironment(env: NodeJS.ProcessEnv): Record<string, string> {
+function settingsFromEnvironment(env: EnvBag): Record<string, string> {
   const secrets: Record<string, string> = {};
   for (const name of Object.keys(SETTINGS) as SettingName[]) {
     const value = env[name];
@@ -113,8 +113,7 @@ async function main(argv: readonly string[]): Promise<number> {
     throw new UsageError((err as Error).message);
   }
 
-  loadDotenv({ quiet: true });
-  const env = process.env;
+  const env = readEnvironment();
   const hasEndpoint = (env.FAUNA_ENDPOINT ?? '').trim() !== '';
   const hasSecret = (env.FAUNA_SECRET ?? '').trim() !== '';
   if (hasEndpoint !== hasSecret) {

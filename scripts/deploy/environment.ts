@@ -1,21 +1,9 @@
-import path from 'node:path';
-import dotenv from 'dotenv';
 import { SettingsError } from '../../actions/lib/errors';
 import { SETTINGS, readSettings, type SettingName, type SettingSpec } from '../../actions/lib/settings';
 
-export type EnvBag = Readonly<Record<string, string | undefined>>;
+import type { EnvBag } from '../environment';
 
-/**
- * The deploy's inputs: `.env` in `cwd` (if any) overlaid by the real environment, so a value set
- * in the shell or CI always wins over the file. process.env itself is left untouched.
- */
-export function readEnvironment(cwd: string, processEnv: EnvBag): EnvBag {
-  const fromFile: Record<string, string> = {};
-  dotenv.config({ path: path.join(cwd, '.env'), quiet: true, processEnv: fromFile });
-  const merged: Record<string, string | undefined> = { ...fromFile };
-  for (const [name, value] of Object.entries(processEnv)) if (value !== undefined) merged[name] = value;
-  return merged;
-}
+export { readEnvironment, type EnvBag } from '../environment';
 
 export interface Auth0Credentials {
   /** The tenant's host name, e.g. `your-tenant.eu.auth0.com`. */

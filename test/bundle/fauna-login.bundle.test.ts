@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import nock from 'nock';
 import { TEST_ENDPOINT, TEST_FAUNA_KEY, errorBody, faunaHeaders, findCalls, parseRequestBody, resourceBody } from '../support/fauna-wire';
 import { bundlePath, loadBundle, recordingPostLoginApi } from '../support/load-bundle';
+import { capturePrintedLines } from '../support/printed-lines';
 
 // `npm test` builds before jest runs; these tests exercise what deploy-tenant ships.
 const AUTH0_CODE_LIMIT_BYTES = 100_000;
@@ -23,20 +24,7 @@ function event(extra: Record<string, string> = {}, clientId = 'client-web') {
   };
 }
 
-let printed: string[] = [];
-beforeEach(() => {
-  printed = [];
-  for (const method of ['log', 'warn', 'error'] as const) {
-    jest.spyOn(console, method).mockImplementation((...args: unknown[]) => void printed.push(args.join(' ')));
-  }
-});
-afterEach(() => {
-  jest.restoreAllMocks();
-  for (const line of printed) {
-    expect(line).not.toContain(TEST_FAUNA_KEY);
-    expect(line).not.toContain(MINTED);
-  }
-});
+const printed = capturePrintedLines(() => [TEST_FAUNA_KEY, MINTED]).lines;
 
 describe('dist/actions/fauna-login.js as Auth0 loads it', () => {
   it(`fits Auth0's ${AUTH0_CODE_LIMIT_BYTES}-byte code limit`, () => {

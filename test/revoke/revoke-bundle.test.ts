@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import nock from 'nock';
 import { TEST_ENDPOINT, TEST_FAUNA_KEY, faunaHeaders, findCalls, parseRequestBody, resourceBody } from '../support/fauna-wire';
 import { bundlePath, loadBundle } from '../support/load-bundle';
+import { capturePrintedLines } from '../support/printed-lines';
 
 // `npm test` builds before jest runs; this is the file tenant.yaml deploys.
 const AUTH0_CODE_LIMIT_BYTES = 100_000;
@@ -19,17 +20,7 @@ const event = (secrets: Record<string, string>) => ({
   secrets,
 });
 
-let printed: string[] = [];
-beforeEach(() => {
-  printed = [];
-  for (const method of ['log', 'warn', 'error'] as const) {
-    jest.spyOn(console, method).mockImplementation((...args: unknown[]) => void printed.push(args.join(' ')));
-  }
-});
-afterEach(() => {
-  jest.restoreAllMocks();
-  for (const line of printed) expect(line).not.toContain(TEST_FAUNA_KEY);
-});
+const printed = capturePrintedLines(() => [TEST_FAUNA_KEY]).lines;
 
 describe(`dist/actions/${ACTION}.js as Auth0 loads it`, () => {
   it(`fits Auth0's ${AUTH0_CODE_LIMIT_BYTES}-byte code limit and requires only Node built-ins`, () => {
