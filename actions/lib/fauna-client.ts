@@ -101,6 +101,8 @@ function isAbort(err: unknown): boolean {
 export interface RetryOptions {
   /** The whole budget: attempts, waits between them, everything. */
   readonly budgetMs: number;
+  /** At most this many attempts even when the budget allows more (default 8). */
+  readonly maxAttempts?: number;
   /** Injected for tests and the benchmark; default real time. */
   readonly now?: () => number;
   readonly sleep?: (ms: number) => Promise<void>;
@@ -110,6 +112,9 @@ export interface RetryOptions {
 }
 
 const FIRST_BACKOFF_MS = 25;
+// Enough for a busy or racing Fauna inside a login's budget; a long budget (the admin scripts)
+// should not keep knocking on an endpoint that is plainly down.
+const DEFAULT_MAX_ATTEMPTS = 8;
 const MAX_BACKOFF_MS = 1_000;
 // Not worth starting an attempt with less time than this left: it could only time out.
 const MIN_ATTEMPT_MS = 50;
@@ -142,7 +147,8 @@ export async function queryWithRetry<T>(client: Client, expr: Expr, options: Ret
     }
     const backoff = Math.min(MAX_BACKOFF_MS, FIRST_BACKOFF_MS * 2 ** (attempt - 1)) * (0.5 + random() / 2);
     const left = deadline - now();
-    if (!failure.transient || left - backoff < MIN_ATTEMPT_MS) {
+    const outOfTries = attempt >= (options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS);
+    if (!failure.transient || outOfTries || left - backoff < MIN_ATTEMPT_MS) {
       throw new FaunaQueryError(failure.code, { ...failure, attempts: attempt });
     }
     options.onRetry?.(failure, attempt);

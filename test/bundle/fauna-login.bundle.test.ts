@@ -3,6 +3,7 @@ import nock from 'nock';
 import { TEST_ENDPOINT, TEST_FAUNA_KEY, errorBody, faunaHeaders, findCalls, parseRequestBody, resourceBody } from '../support/fauna-wire';
 import { bundlePath, loadBundle, recordingPostLoginApi } from '../support/load-bundle';
 import { capturePrintedLines } from '../support/printed-lines';
+import { onExecutePostLogin as onExecutePostLoginFromSource } from '../../actions/fauna-login/index';
 
 // `npm test` builds before jest runs; these tests exercise what deploy-tenant ships.
 const AUTH0_CODE_LIMIT_BYTES = 100_000;
@@ -59,6 +60,20 @@ describe('dist/actions/fauna-login.js as Auth0 loads it', () => {
     expect(idTokenClaims).toEqual({ [`${NS}fauna_secret`]: MINTED, [`${NS}fauna_secret_exp`]: 1_900_000_000 });
     expect(accessTokenClaims).toEqual({});
     expect(denials).toEqual([]);
+  });
+
+  it('sends Fauna exactly the request the unmodified driver sends (the size work changes nothing on the wire)', async () => {
+    const bodies: string[] = [];
+    nock(TEST_ENDPOINT)
+      .post('/', (body) => bodies.push(JSON.stringify(body)) > 0)
+      .times(2)
+      .reply(200, resourceBody({ secret: MINTED, exp: 1_900_000_000, user: 'created' }), faunaHeaders());
+
+    await freshAction()(event(), recordingPostLoginApi().api);
+    await onExecutePostLoginFromSource(event(), recordingPostLoginApi().api);
+
+    expect(bodies).toHaveLength(2);
+    expect(bodies[0]).toBe(bodies[1]);
   });
 
   it('retries a 503 and denies a 401 with the generic reason', async () => {

@@ -1,4 +1,6 @@
+import { query as q } from 'faunadb';
 import nock from 'nock';
+import { createFaunaClient, queryWithRetry } from '../../actions/lib/fauna-client';
 import { onExecutePostLogin } from '../../actions/fauna-login/index';
 import { DENY_REASON, mintLoginSecret, type LoginDependencies } from '../../actions/fauna-login/mint-login-secret';
 import type { PostLoginEvent } from '../../actions/types/auth0-actions';
@@ -250,5 +252,33 @@ describe('fauna-login: settings', () => {
     const { outcome } = await runLogin(event({ ...baseSecrets, ON_FAUNA_ERROR: 'shrug' }));
     expect(outcome).toMatchObject({ kind: 'denied' });
     expect(logLines.join('\n')).toContain('ON_FAUNA_ERROR must be "deny" or "continue"');
+  });
+});
+
+describe('queryWithRetry', () => {
+  it('stops after maxAttempts even when the budget would allow more', async () => {
+    const scope = nock(TEST_ENDPOINT).post('/').times(3).reply(...faunaError(503, 'unavailable'));
+    const client = createFaunaClient({ faunaSecret: TEST_FAUNA_KEY, faunaEndpoint: TEST_ENDPOINT });
+    const retried: number[] = [];
+    await expect(
+      queryWithRetry(client, q.Now(), { budgetMs: 60_000, maxAttempts: 3, sleep: async () => undefined, onRetry: (_f, n) => retried.push(n) }),
+    ).rejects.toMatchObject({ code: 'ERR_FAUNA_UNAVAILABLE', attempts: 3, faunaCode: 'unavailable', status: 503 });
+    expect(retried).toEqual([1, 2]);
+    expect(scope.isDone()).toBe(true);
+  });
+
+  it('waits longer between later attempts', async () => {
+    nock(TEST_ENDPOINT).post('/').times(4).reply(...faunaError(429, 'too many requests'));
+    const client = createFaunaClient({ faunaSecret: TEST_FAUNA_KEY, faunaEndpoint: TEST_ENDPOINT });
+    const waits: number[] = [];
+    await expect(
+      queryWithRetry(client, q.Now(), {
+        budgetMs: 60_000,
+        maxAttempts: 4,
+        random: () => 1,
+        sleep: async (ms) => void waits.push(ms),
+      }),
+    ).rejects.toMatchObject({ attempts: 4 });
+    expect(waits).toEqual([25, 50, 100]);
   });
 });

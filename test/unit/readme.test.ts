@@ -20,3 +20,13 @@ describe('README settings table', () => {
     expect(fs.readFileSync(path.resolve(__dirname, '../../.ci/run'), 'utf8')).toMatch(/npm ci[^\n]*\nnpm test/);
   });
 });
+
+describe('.env.example', () => {
+  const example = fs.readFileSync(path.resolve(__dirname, '../../.env.example'), 'utf8');
+  const names = example.split('\n').filter((line) => /^[A-Z0-9_]+=/.test(line)).map((line) => line.split('=')[0]);
+
+  it('lists every Action setting, the Auth0 credentials and the admin key, all empty', () => {
+    expect(names).toEqual(expect.arrayContaining([...Object.keys(SETTINGS), 'AUTH0_DOMAIN', 'AUTH0_CLIENT_ID', 'AUTH0_CLIENT_SECRET', 'FAUNA_ADMIN_SECRET']));
+    expect(example.split('\n').filter((line) => /^[A-Z0-9_]+=./.test(line))).toEqual([]);
+  });
+});
