@@ -125,9 +125,13 @@ function faunadbAsEsm() {
   };
 }
 
+// The commit the build came from; `-dirty` when tracked files had uncommitted changes, so the
+// header never claims a commit the running code does not match.
 function gitCommit() {
+  const git = (args) => execSync(`git ${args}`, { stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim();
   try {
-    return execSync('git rev-parse --short HEAD', { stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim();
+    const dirty = git('status --porcelain --untracked-files=no') !== '';
+    return `${git('rev-parse --short HEAD')}${dirty ? '-dirty' : ''}`;
   } catch {
     return 'unknown';
   }

@@ -41,7 +41,7 @@ describe('dist/actions/fauna-login.js as Auth0 loads it', () => {
 
   it('starts with a header naming the build, and has a sourcemap beside it', () => {
     const firstLine = fs.readFileSync(bundlePath('fauna-login'), 'utf8').split('\n')[0];
-    expect(firstLine).toMatch(/^\/\/ auth0-fauna fauna-login v\d+\.\d+\.\d+ \(([0-9a-f]{7,}|unknown)\), faunadb 4\.8\.2$/);
+    expect(firstLine).toMatch(/^\/\/ auth0-fauna fauna-login v\d+\.\d+\.\d+ \(([0-9a-f]{7,}(-dirty)?|unknown)\), faunadb 4\.8\.2$/);
     expect(fs.existsSync(`${bundlePath('fauna-login')}.map`)).toBe(true);
   });
 

@@ -55,7 +55,7 @@ describe('built bundles', () => {
     '%s carries its version header and no ##KEY## / @@KEY@@ marker',
     (name) => {
       const code = fs.readFileSync(path.join(REPO_ROOT, 'dist/actions', `${name}.js`), 'utf8');
-      expect(code.split('\n', 1)[0]).toMatch(new RegExp(`^// auth0-fauna ${name} v\\d+\\.\\d+\\.\\d+ \\((?:[0-9a-f]{7,}|unknown)\\), faunadb 4\\.8\\.2$`));
+      expect(code.split('\n', 1)[0]).toMatch(new RegExp(`^// auth0-fauna ${name} v\\d+\\.\\d+\\.\\d+ \\((?:[0-9a-f]{7,}(?:-dirty)?|unknown)\\), faunadb 4\\.8\\.2$`));
       expect(code.match(/##[A-Za-z0-9_]+##|@@[A-Za-z0-9_]+@@/g)).toBeNull();
     },
   );
