@@ -1,4 +1,5 @@
 import { SettingsError, type ErrorCode, type SettingProblem } from '../actions/lib/errors';
+import type { FetchLike } from '../actions/lib/fauna-client';
 import { parseFaunaEndpoint } from '../actions/lib/settings';
 
 /** How the admin scripts (setup:fauna, revoke:user) reach Fauna: an endpoint and an admin key. */
@@ -8,6 +9,18 @@ export interface AdminConnection {
 }
 
 export type Environment = Readonly<Record<string, string | undefined>>;
+
+/** What the admin scripts (setup:fauna, revoke:user) are given: their inputs and outputs. */
+export interface AdminScriptDependencies {
+  readonly env: Environment;
+  readonly fetch?: FetchLike;
+  /** Normal output (the plan, results). */
+  readonly out: (line: string) => void;
+  /** Problems. */
+  readonly err: (line: string) => void;
+  /** Budget per query, retries included. */
+  readonly budgetMs?: number;
+}
 
 /** Reads FAUNA_ENDPOINT and FAUNA_ADMIN_SECRET, naming every problem (never a value). */
 export function readAdminConnection(env: Environment): AdminConnection {

@@ -7,14 +7,13 @@
  */
 import { parseArgs } from 'node:util';
 import { SettingsError } from '../actions/lib/errors';
-import type { FetchLike } from '../actions/lib/fauna-client';
 import type { LogLevel } from '../actions/lib/log';
 import { revokeUserSecrets, type RevokeOutcome } from '../actions/revoke-fauna-secrets/revoke-user-secrets';
 import {
   ADMIN_KEY_HINTS,
   readAdminConnection,
   type AdminConnection,
-  type Environment,
+  type AdminScriptDependencies,
 } from '../fauna/admin-connection';
 import { readEnvironment, runScript } from './environment';
 
@@ -25,13 +24,7 @@ Reads FAUNA_ENDPOINT and FAUNA_ADMIN_SECRET from the environment or .env.`;
 
 const ADMIN_BUDGET_MS = 60_000;
 
-export interface RevokeUserDependencies {
-  readonly env: Environment;
-  readonly fetch?: FetchLike;
-  readonly out: (line: string) => void;
-  readonly err: (line: string) => void;
-  readonly budgetMs?: number;
-}
+export type RevokeUserDependencies = AdminScriptDependencies;
 
 /** Resolves to the exit code: 0 revoked (or nothing to revoke), 1 failed or incomplete, 2 bad usage. */
 export async function runRevokeUser(argv: readonly string[], deps: RevokeUserDependencies): Promise<number> {

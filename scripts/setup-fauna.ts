@@ -7,12 +7,12 @@
  */
 import { parseArgs } from 'node:util';
 import { AuthFaunaError, FaunaQueryError, SettingsError } from '../actions/lib/errors';
-import { createFaunaClient, queryWithRetry, type FetchLike } from '../actions/lib/fauna-client';
+import { createFaunaClient, queryWithRetry } from '../actions/lib/fauna-client';
 import { redact } from '../actions/lib/log';
 import {
   ADMIN_KEY_HINTS,
   readAdminConnection,
-  type Environment,
+  type AdminScriptDependencies,
 } from '../fauna/admin-connection';
 import { SCHEMA } from '../fauna/definitions';
 import {
@@ -35,16 +35,7 @@ export const USAGE = `Usage: npm run setup:fauna -- [--dry-run] [--create-action
 
 Reads FAUNA_ENDPOINT and FAUNA_ADMIN_SECRET (an admin key) from the environment or .env.`;
 
-export interface SetupDependencies {
-  readonly env: Environment;
-  readonly fetch?: FetchLike;
-  /** Normal output (the plan, results). */
-  readonly out: (line: string) => void;
-  /** Problems. */
-  readonly err: (line: string) => void;
-  /** Budget per query, retries included. */
-  readonly budgetMs?: number;
-}
+export type SetupDependencies = AdminScriptDependencies;
 
 const DEFAULT_BUDGET_MS = 30_000;
 
