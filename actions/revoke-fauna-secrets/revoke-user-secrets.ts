@@ -35,9 +35,8 @@ export async function revokeUserSecrets(
   deps: RevokeDependencies = {},
 ): Promise<RevokeOutcome> {
   const sink = deps.log ?? consoleSink;
-  let credential: string | undefined;
-  // The logger is built per line so that the key, once known, is redacted from every line.
-  const log = (level: 'info' | 'warn' | 'error', message: string) => createLogger(ACTION_NAME, sink, [credential])(level, message);
+  // Rebuilt once the key is known, so that every later line is redacted against it.
+  let log = createLogger(ACTION_NAME, sink, []);
   const now = deps.now ?? Date.now;
   let secrets = 0;
   let logins = 0;
@@ -46,7 +45,7 @@ export async function revokeUserSecrets(
 
   try {
     const settings = readConnection();
-    credential = settings.faunaSecret;
+    log = createLogger(ACTION_NAME, sink, [settings.faunaSecret]);
     const client: Client = createFaunaClient(settings, deps.fetch ?? globalThis.fetch);
     const deadline = now() + settings.timeoutMs;
     const expr = buildRevokePageQuery(auth0UserId, deps);
