@@ -129,7 +129,7 @@ async function main(argv: readonly string[]): Promise<number> {
   let mode: string;
   if (useMock) {
     // Loaded only here: the fake brings nock, which has no business near a real Fauna.
-    const { FakeFauna, createLoginSchema } = await import('../test/support/fake-fauna');
+    const { FakeFauna, createLoginSchema } = await import('../fauna-in-process');
     const fake = new FakeFauna({ secrets: { [MOCK_KEY]: 'server', fnMOCK_ADMIN_KEY: 'admin' } });
     await createLoginSchema(fake);
     globalThis.fetch = recordingFetch(fake.fetch, requests);

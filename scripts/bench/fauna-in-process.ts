@@ -1,4 +1,4 @@
-import { FakeFauna } from '../../test/support/fake-fauna';
+import { FakeFauna } from '../../fauna-in-process';
 import { TEST_ENDPOINT, TEST_FAUNA_KEY } from '../../test/support/fauna-wire';
 import { createFaunaClient } from '../../actions/lib/fauna-client';
 import { SCHEMA } from '../../fauna/definitions';
@@ -10,7 +10,7 @@ const BENCH_ADMIN_KEY = 'fnBENCH_ADMIN_KEY_do_not_log_0123456789';
 export { TEST_ENDPOINT as FAUNA_ENDPOINT, TEST_FAUNA_KEY as FAUNA_SECRET };
 
 /**
- * An in-process Fauna (test/support/fake-fauna.ts) holding the project's schema, applied the way
+ * An in-process Fauna (fauna-in-process/) holding the project's schema, applied the way
  * `npm run setup:fauna` applies it (read state, plan, one write), so the Action meets the same
  * collections and unique index as in production.
  */

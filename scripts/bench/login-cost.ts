@@ -1,4 +1,4 @@
-import type { FakeFauna } from '../../test/support/fake-fauna';
+import type { FakeFauna } from '../../fauna-in-process';
 import { summarize, type Summary } from './percentiles';
 import { captureConsole, loadLoginAction, loginEvent, loginSecrets, runLogin, type OnExecutePostLogin } from './login-through-bundle';
 

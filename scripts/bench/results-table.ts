@@ -165,7 +165,7 @@ ${bundles}
 ## Per login (\`fauna-login\`, Fauna answered in-process)
 
 ${loginCost.newUser.logins} logins of new users, then the same users again unchanged, one at a
-time through the built bundle against the in-process Fauna (test/support/fake-fauna.ts) holding
+time through the built bundle against the in-process Fauna (fauna-in-process/) holding
 the project's schema. "Our code" = \`process.cpuUsage()\` around the Action call minus the
 in-process Fauna's own CPU, read around each of its fetch calls: the Action, the driver and the
 Response plumbing a real fetch would also need. Logins/s = 1 / mean of that CPU time.

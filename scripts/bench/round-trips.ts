@@ -1,4 +1,4 @@
-import type { FakeFauna } from '../../test/support/fake-fauna';
+import type { FakeFauna } from '../../fauna-in-process';
 import { createFaunaClient } from '../../actions/lib/fauna-client';
 import { summarize, type Summary } from './percentiles';
 import { FAUNA_ENDPOINT, FAUNA_SECRET } from './fauna-in-process';

@@ -1,7 +1,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import v8 from 'node:v8';
 import vm from 'node:vm';
-import type { FakeFauna } from '../../test/support/fake-fauna';
+import type { FakeFauna } from '../../fauna-in-process';
 import { FAUNA_SECRET, faunaWithSchema } from './fauna-in-process';
 import {
   DEFAULT_FAULT_RATES,

@@ -1,5 +1,5 @@
 import { createRequire } from 'node:module';
-import type { FakeFauna } from '../../test/support/fake-fauna';
+import type { FakeFauna } from '../../fauna-in-process';
 import type { PostLoginApi } from '../../actions/types/auth0-actions';
 import { captureConsole, loadLoginAction, loginEvent, loginSecrets, runLogin, type OnExecutePostLogin } from './login-through-bundle';
 import { recordingPostLoginApi } from '../../test/support/load-bundle';

@@ -1,5 +1,5 @@
 import { Client, errors as faunaErrors, query as q, values, type ClientConfig, type Expr } from 'faunadb';
-import { FakeFauna, createLoginSchema } from '../support/fake-fauna';
+import { FakeFauna, createLoginSchema } from '../../fauna-in-process';
 import { TEST_ENDPOINT } from '../support/fauna-wire';
 
 const ADMIN = 'fnADMIN_KEY_for_fake_tests';

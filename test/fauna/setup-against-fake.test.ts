@@ -6,7 +6,7 @@ import { revokeUserSecrets } from '../../actions/revoke-fauna-secrets/revoke-use
 import { SCHEMA } from '../../fauna/definitions';
 import { runSetup } from '../../scripts/setup-fauna';
 import { TEST_ENDPOINT } from '../support/fauna-wire';
-import { FakeFauna } from '../support/fake-fauna';
+import { FakeFauna } from '../../fauna-in-process';
 
 // The in-process FQL evaluator runs the FQL we send (it does not evaluate ABAC rules): setup's
 // queries must create what the login and revocation queries then use.

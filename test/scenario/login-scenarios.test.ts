@@ -9,7 +9,7 @@ import { SECRET_CLAIM, SECRET_EXP_CLAIM } from '../../actions/fauna-login/claims
 import { AUTH0_JWT_COLLECTION, USERS_COLLECTION } from '../../actions/lib/schema-names';
 import type { PostLoginApi, PostLoginEvent } from '../../actions/types/auth0-actions';
 import fixture from '../../scripts/fixtures/post-login-event.json';
-import { FakeFauna, createLoginSchema } from '../support/fake-fauna';
+import { FakeFauna, createLoginSchema } from '../../fauna-in-process';
 import { TEST_ENDPOINT, TEST_FAUNA_KEY, findCalls } from '../support/fauna-wire';
 import { loadBundle, recordingPostLoginApi } from '../support/load-bundle';
 

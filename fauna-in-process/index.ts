@@ -42,7 +42,7 @@ import {
   AUTH0_JWT_COLLECTION,
   USERS_BY_AUTH0_ID_INDEX,
   USERS_COLLECTION,
-} from '../../actions/lib/schema-names';
+} from '../actions/lib/schema-names';
 
 // ---------------------------------------------------------------------------------------------
 // Values
