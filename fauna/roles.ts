@@ -4,19 +4,48 @@ import {
   LOGIN_SECRET_ROLE,
   REVOKE_ACTION_ROLE,
 } from '../actions/lib/schema-names';
+import { MAX_TTL_SECONDS } from '../actions/lib/settings';
 import { AUTH0_JWT, USERS } from './collections';
-import { CURRENT_USER } from './functions';
+import { CALLER_USER, CURRENT_USER, END_LOGIN } from './functions';
 import { AUTH0_JWT_BY_USER, TOKENS_BY_INSTANCE, USERS_BY_AUTH0_ID } from './indexes';
-import { TOKENS, collectionRef, functionRef, indexRef, type RoleDefinition } from './schema';
+import { TOKENS, collectionRef, functionRef, indexRef, type Membership, type RoleDefinition } from './schema';
 
 /**
  * The roles. Names inside predicates (Collection('auth0_jwt')) are resolved when the predicate
  * runs, so they are plain names here; resources are SchemaRefs the setup script resolves.
+ * Predicates run with internal read rights and an erroring predicate denies
+ * (fauna/faunadb model/doc/LambdaWrapper.scala), so a missing field fails closed.
  */
 
-/** True when a token (its create data, or its ref) belongs to an auth0_jwt document. */
+/** True when a token (its create params, or the token itself) belongs to an auth0_jwt document. */
 const isLoginToken = (token: Expr) =>
   q.Equals(q.Select(['instance', 'collection'], token), q.Collection(AUTH0_JWT.name));
+
+/**
+ * True when create params carry a `ttl` that is a time no later than the longest
+ * FAUNA_SECRET_TTL from now. A create predicate sees the params as written (model/auth/
+ * RoleEvalAction.scala CreateInstance), so a missing or null ttl, one that never expires, is
+ * refused here. IsTimestamp matters: LTE(null, time) is true.
+ */
+const expiresInTime = (params: Expr) =>
+  q.Let(
+    { ttl: q.Select('ttl', params, null) },
+    q.And(q.IsTimestamp(q.Var('ttl')), q.LTE(q.Var('ttl'), q.TimeAdd(q.Now(), MAX_TTL_SECONDS, 'seconds'))),
+  );
+
+/** A login document: expires in time, and its data.exp (what membership checks) is its ttl. */
+const isBoundedLogin = (params: Expr) =>
+  q.And(expiresInTime(params), q.Equals(q.Select(['data', 'exp'], params, null), q.Select('ttl', params, null)));
+
+/**
+ * Who counts as a live login: an auth0_jwt document whose data.exp is still in the future. The
+ * token's own ttl already stops it at expiry; this also covers a document whose ttl removal lags.
+ * Every role given to minted secrets uses it.
+ */
+export const LIVE_LOGIN: Membership = {
+  resource: collectionRef(AUTH0_JWT.name),
+  predicate: q.Query(q.Lambda('ref', q.GT(q.Select(['data', 'exp'], q.Get(q.Var('ref'))), q.Now()))),
+};
 
 /**
  * The login Action's key. A key with a custom role may create tokens: token creation is an
@@ -35,14 +64,34 @@ export const LOGIN_ACTION: RoleDefinition = {
   membership: [],
   privileges: [
     { resource: indexRef(USERS_BY_AUTH0_ID.name), actions: { read: true } },
-    { resource: collectionRef(USERS.name), actions: { read: true, create: true, write: true } },
-    { resource: collectionRef(AUTH0_JWT.name), actions: { create: true } },
-    // Only tokens for auth0_jwt documents: a leaked Action key cannot mint a secret for any
-    // other document (whose roles might grant more). The create predicate gets the new token's
-    // fields (RoleEvalAction.scala CreateInstance.lambdaArgs), `instance` among them.
+    {
+      resource: collectionRef(USERS.name),
+      actions: {
+        read: true,
+        create: true,
+        // The upsert refreshes email and name; a user's auth0_id, the key logins find it by, stays.
+        write: q.Query(
+          q.Lambda(
+            ['old', 'new'],
+            q.Equals(q.Select(['data', 'auth0_id'], q.Var('old')), q.Select(['data', 'auth0_id'], q.Var('new'))),
+          ),
+        ),
+      },
+    },
+    // Bounded: a leaked Action key can never make a login, or a secret, that outlives the
+    // longest FAUNA_SECRET_TTL or never expires.
+    {
+      resource: collectionRef(AUTH0_JWT.name),
+      actions: { create: q.Query(q.Lambda('params', isBoundedLogin(q.Var('params')))) },
+    },
+    // Only tokens for auth0_jwt documents, and only bounded ones: a leaked Action key cannot mint
+    // a secret for any other document (whose roles might grant more). The create predicate gets
+    // the new token's fields (RoleEvalAction.scala CreateInstance.lambdaArgs), `instance` among them.
     {
       resource: TOKENS,
-      actions: { create: q.Query(q.Lambda('token', isLoginToken(q.Var('token')))) },
+      actions: {
+        create: q.Query(q.Lambda('token', q.And(isLoginToken(q.Var('token')), expiresInTime(q.Var('token'))))),
+      },
     },
   ],
 };
@@ -74,36 +123,29 @@ export const REVOKE_ACTION: RoleDefinition = {
   ],
 };
 
+const isOwnLogin = q.Query(q.Lambda('ref', q.Equals(q.Var('ref'), q.CurrentIdentity())));
+
 /**
- * What every minted secret may do. Its identity is its auth0_jwt document; it holds this role
- * only while that document's data.exp is in the future (document ttl removal may lag; the token's
- * own ttl is enforced at auth time too). Baseline: read its own login and its own user, and call
- * current_user(). Apps add their own roles with the same membership for their data.
+ * What every minted secret may do while its login is live: read its own login and its own user,
+ * call current_user(), and end its own login (end_login(), the app's logout). The app's own
+ * collections get their rules from fauna/owned-collections.ts, with the same membership.
  */
 export const LOGIN_SECRET: RoleDefinition = {
   kind: 'role',
   name: LOGIN_SECRET_ROLE,
-  purpose: 'every minted secret while its login has not expired: read own login and user',
-  membership: [
-    {
-      resource: collectionRef(AUTH0_JWT.name),
-      predicate: q.Query(q.Lambda('ref', q.GT(q.Select(['data', 'exp'], q.Get(q.Var('ref'))), q.Now()))),
-    },
-  ],
+  purpose: 'every minted secret while its login has not expired: read own login and user, end own login',
+  membership: [LIVE_LOGIN],
   privileges: [
     {
       resource: collectionRef(AUTH0_JWT.name),
-      actions: { read: q.Query(q.Lambda('ref', q.Equals(q.Var('ref'), q.CurrentIdentity()))) },
+      actions: { read: isOwnLogin, delete: isOwnLogin },
     },
     {
       resource: collectionRef(USERS.name),
-      actions: {
-        read: q.Query(
-          q.Lambda('ref', q.Equals(q.Var('ref'), q.Select(['data', 'user'], q.Get(q.CurrentIdentity())))),
-        ),
-      },
+      actions: { read: q.Query(q.Lambda('ref', q.Equals(q.Var('ref'), CALLER_USER))) },
     },
     { resource: functionRef(CURRENT_USER.name), actions: { call: true } },
+    { resource: functionRef(END_LOGIN.name), actions: { call: true } },
   ],
 };
 

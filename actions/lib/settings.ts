@@ -20,7 +20,8 @@ export interface SettingSpec<T> {
 }
 
 const MIN_TTL_SECONDS = 60;
-const MAX_TTL_SECONDS = 2_592_000; // 30 days
+/** The longest FAUNA_SECRET_TTL; the login key's role refuses any later expiry (fauna/roles.ts). */
+export const MAX_TTL_SECONDS = 2_592_000; // 30 days
 const MIN_TIMEOUT_MS = 100;
 const MAX_TIMEOUT_MS = 9_000; // Auth0 asks for HTTP calls under 10 s
 // Auth0 refuses custom claims namespaced on its own domains.

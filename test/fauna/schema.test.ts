@@ -2,7 +2,10 @@ import { query as q } from 'faunadb';
 import * as names from '../../actions/lib/schema-names';
 import { SCHEMA } from '../../fauna/definitions';
 import { decodeState, fingerprint, planChanges, resolveByName } from '../../fauna/plan';
+import { APP_COLLECTIONS } from '../../fauna/app-data';
+import { APP_OWNER_ROLE, ownedCollectionSchema, ownerIndexName } from '../../fauna/owned-collections';
 import { LOGIN_ACTION, LOGIN_SECRET, REVOKE_ACTION } from '../../fauna/roles';
+import { MAX_TTL_SECONDS } from '../../actions/lib/settings';
 import type { RoleDefinition, SchemaDefinition, SchemaRef } from '../../fauna/schema';
 
 /** A role's privileges as `resource -> actions`, predicates shown as their FQL wire JSON. */
@@ -28,9 +31,12 @@ describe('the schema under fauna/', () => {
       names.AUTH0_JWT_BY_USER_INDEX,
       names.TOKENS_BY_INSTANCE_INDEX,
       names.CURRENT_USER_FUNCTION,
+      names.END_LOGIN_FUNCTION,
       names.LOGIN_ACTION_ROLE,
       names.REVOKE_ACTION_ROLE,
       names.LOGIN_SECRET_ROLE,
+      ...APP_COLLECTIONS.flatMap((c) => [c.name, ownerIndexName(c)]),
+      APP_OWNER_ROLE,
     ].sort();
     expect(defined).toEqual(expected);
   });
@@ -48,16 +54,27 @@ describe('the schema under fauna/', () => {
     }
   });
 
-  it("gives the login Action's key only what a login needs, tokens only for auth0_jwt documents", () => {
+  it("gives the login Action's key only what a login needs, bounded, tokens only for auth0_jwt documents", () => {
     const granted = privileges(LOGIN_ACTION);
     expect(Object.keys(granted).sort()).toEqual(['Tokens()', 'collection:auth0_jwt', 'collection:users', 'index:users_by_auth0_id']);
     expect(granted['index:users_by_auth0_id']).toEqual({ read: true });
-    expect(granted['collection:users']).toEqual({ read: true, create: true, write: true });
-    expect(granted['collection:auth0_jwt']).toEqual({ create: true });
+    expect(Object.keys(granted['collection:users'])).toEqual(['read', 'create', 'write']);
+    expect(granted['collection:users'].read).toBe(true);
+    expect(granted['collection:users'].create).toBe(true);
+    // The upsert may refresh a user, never move its auth0_id.
+    expect(JSON.stringify(granted['collection:users'].write)).toContain('"equals":[{"select":["data","auth0_id"],"from":{"var":"old"}},{"select":["data","auth0_id"],"from":{"var":"new"}}]');
+    expect(Object.keys(granted['collection:auth0_jwt'])).toEqual(['create']);
     expect(Object.keys(granted['Tokens()'])).toEqual(['create']);
-    const predicate = JSON.stringify(granted['Tokens()'].create);
-    expect(predicate).toContain('"select":["instance","collection"]');
-    expect(predicate).toContain(`{"collection":"${names.AUTH0_JWT_COLLECTION}"}`);
+    const bounded = `{"time_add":{"now":null},"offset":${MAX_TTL_SECONDS},"unit":"seconds"}`;
+    const login = JSON.stringify(granted['collection:auth0_jwt'].create);
+    expect(login).toContain('{"is_timestamp":{"var":"ttl"}}');
+    expect(login).toContain(bounded);
+    expect(login).toContain('{"select":["data","exp"],"from":{"var":"params"},"default":null}');
+    const token = JSON.stringify(granted['Tokens()'].create);
+    expect(token).toContain('"select":["instance","collection"]');
+    expect(token).toContain(`{"collection":"${names.AUTH0_JWT_COLLECTION}"}`);
+    expect(token).toContain('{"is_timestamp":{"var":"ttl"}}');
+    expect(token).toContain(bounded);
     expect(LOGIN_ACTION.membership).toEqual([]);
   });
 
@@ -81,9 +98,28 @@ describe('the schema under fauna/', () => {
     expect(JSON.stringify(granted['collection:auth0_jwt'].read)).toContain('"equals":[{"var":"ref"},{"current_identity":null}]');
     expect(JSON.stringify(granted['collection:users'].read)).toContain('{"select":["data","user"],"from":{"get":{"current_identity":null}}}');
     expect(granted[`function:${names.CURRENT_USER_FUNCTION}`]).toEqual({ call: true });
-    // Baseline only: nothing is written or created by a minted secret through this role.
+    // Its own login only: end_login() deletes the caller's auth0_jwt document.
+    expect(JSON.stringify(granted['collection:auth0_jwt'].delete)).toContain('"equals":[{"var":"ref"},{"current_identity":null}]');
+    expect(granted[`function:${names.END_LOGIN_FUNCTION}`]).toEqual({ call: true });
+    // Nothing is written or created by a minted secret through this role.
     const actions = new Set(Object.values(granted).flatMap((a) => Object.keys(a)));
-    expect([...actions].sort()).toEqual(['call', 'read']);
+    expect([...actions].sort()).toEqual(['call', 'delete', 'read']);
+  });
+
+  it("gives each app collection to its owner only, through one role with the login secrets' membership", () => {
+    const [collection, index, role] = ownedCollectionSchema([{ name: 'things', ownerField: 'by', purpose: 'test' }]);
+    expect(collection).toMatchObject({ kind: 'collection', name: 'things' });
+    expect(index).toMatchObject({ kind: 'index', name: 'things_by_by', terms: [['data', 'by']], unique: false });
+    if (role.kind !== 'role') throw new Error('expected the role last');
+    expect(role.membership).toEqual(LOGIN_SECRET.membership);
+    const granted = privileges(role);
+    expect(Object.keys(granted['collection:things']).sort()).toEqual(['create', 'delete', 'read', 'write']);
+    const owner = '{"select":["data","by"],"from":{"var":"%s"},"default":null}';
+    expect(JSON.stringify(granted['collection:things'].create)).toContain(owner.replace('%s', 'params'));
+    expect(JSON.stringify(granted['collection:things'].write)).toContain(owner.replace('%s', 'old'));
+    expect(JSON.stringify(granted['collection:things'].write)).toContain(owner.replace('%s', 'new'));
+    expect(granted['index:things_by_by']).toEqual({ read: true });
+    expect(ownedCollectionSchema([])).toEqual([]);
   });
 });
 
@@ -113,7 +149,8 @@ describe('planning', () => {
   it('replaces a role of the same name that setup:fauna did not make', () => {
     const plan = planChanges(SCHEMA, stateWith({}));
     const roles = plan.filter((entry) => entry.definition.kind === 'role');
-    expect(roles.map((entry) => entry.action)).toEqual(['update', 'update', 'update']);
+    expect(roles.map((entry) => entry.action)).toEqual(SCHEMA.filter((d) => d.kind === 'role').map(() => 'update'));
+    expect(roles.length).toBeGreaterThanOrEqual(3);
     expect(roles[0].reason).toContain('not made by setup:fauna');
   });
 
