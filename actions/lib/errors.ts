@@ -12,6 +12,8 @@ export type ErrorCode =
   | 'ERR_FAUNA_UNAVAILABLE'
   | 'ERR_FAUNA_TIMEOUT'
   | 'ERR_FAUNA_UNEXPECTED_RESULT'
+  /** 410: the server has FQL v4 switched off (`allow_v4_queries`). */
+  | 'ERR_FAUNA_V4_DISABLED'
   | 'ERR_SCHEMA_CONFLICT'
   | 'ERR_REVOCATION_INCOMPLETE'
   | 'ERR_USAGE';

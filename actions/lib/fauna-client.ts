@@ -52,6 +52,17 @@ export interface FaunaFailure {
 
 const NOT_UNIQUE = 'instance not unique';
 
+const BAD_REQUEST_HINT = 'the database schema does not match; run `npm run setup:fauna`';
+/**
+ * The core's 400s that name a cause (fauna/faunadb ast/Error.scala): a schema name the database
+ * does not know is `invalid ref` (not a 404), and a Match on an index still building in the
+ * background is `instance not found`.
+ */
+const BAD_REQUEST_HINTS: Readonly<Record<string, string>> = {
+  'invalid ref': 'a collection, index, function or role the query names does not exist; run `npm run setup:fauna`',
+  'instance not found': 'an index is still being built (new index on a database with data); `npm run setup:fauna` waits until it is active',
+};
+
 export function classifyFaunaError(err: unknown): FaunaFailure {
   if (err instanceof faunaErrors.FaunaHTTPError) {
     const status = err.requestResult.statusCode;
@@ -62,9 +73,10 @@ export function classifyFaunaError(err: unknown): FaunaFailure {
       case 400:
         // Two first logins of one user racing on the unique index: the loser re-runs the upsert
         // and then finds the winner's document.
-        return faunaCode === NOT_UNIQUE
-          ? { code: 'ERR_FAUNA_UNAVAILABLE', faunaCode, status, transient: true, hint: 'a concurrent write won the unique index; retried' }
-          : { code: 'ERR_FAUNA_BAD_REQUEST', faunaCode, status, transient: false, hint: 'the database schema does not match; run `npm run setup:fauna`' };
+        if (faunaCode === NOT_UNIQUE) {
+          return { code: 'ERR_FAUNA_UNAVAILABLE', faunaCode, status, transient: true, hint: 'a concurrent write won the unique index; retried' };
+        }
+        return { code: 'ERR_FAUNA_BAD_REQUEST', faunaCode, status, transient: false, hint: BAD_REQUEST_HINTS[faunaCode] ?? BAD_REQUEST_HINT };
       case 401:
         return { code: 'ERR_FAUNA_UNAUTHORIZED', faunaCode, status, transient: false, hint: 'FAUNA_SECRET is not a valid key for this endpoint; create a key and update the secret' };
       case 403:
@@ -78,6 +90,8 @@ export function classifyFaunaError(err: unknown): FaunaFailure {
       case 503:
       case 504:
         return { code: 'ERR_FAUNA_UNAVAILABLE', faunaCode, status, transient: true, hint: 'Fauna is busy or unavailable; check its health' };
+      case 410:
+        return { code: 'ERR_FAUNA_V4_DISABLED', faunaCode, status, transient: false, hint: 'the server has FQL v4 switched off; enable it (allow_v4_queries) on the Fauna server' };
       default:
         return { code: 'ERR_FAUNA_BAD_REQUEST', faunaCode, status, transient: false, hint: 'unexpected answer from Fauna; check FAUNA_ENDPOINT points at an FQL v4 endpoint' };
     }
