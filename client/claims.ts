@@ -1,0 +1,74 @@
+import { parseClaimNamespace } from '../actions/lib/settings';
+import { SECRET_CLAIM, SECRET_EXP_CLAIM } from '../actions/fauna-login/claims';
+import { FaunaClientError } from './errors';
+
+/** The Fauna secret a login handed the app, and when Fauna stops accepting it. */
+export interface FaunaLogin {
+  readonly secret: string;
+  /** Epoch milliseconds. */
+  readonly expiresAt: number;
+}
+
+export type IdTokenClaims = Readonly<Record<string, unknown>>;
+
+// A NumericDate this large is milliseconds by mistake (1e11 s is the year 5138).
+const LARGEST_PLAUSIBLE_NUMERIC_DATE = 1e11;
+
+/**
+ * The namespace exactly as the login Action writes it (same parser as its CLAIM_NAMESPACE: one
+ * trailing '/' added, Auth0's reserved hosts refused), so the app may pass either spelling.
+ */
+export function normalizeNamespace(namespace: string): string {
+  if (typeof namespace !== 'string') {
+    throw new FaunaClientError('ERR_NAMESPACE_INVALID', 'namespace must be a string: your CLAIM_NAMESPACE, e.g. https://app.example.com/');
+  }
+  try {
+    return parseClaimNamespace(namespace);
+  } catch (err) {
+    const hint = err instanceof Error ? err.message : 'is not valid';
+    throw new FaunaClientError('ERR_NAMESPACE_INVALID', `namespace ${hint}; use the CLAIM_NAMESPACE of the login Action`);
+  }
+}
+
+const describeType = (value: unknown): string =>
+  value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value === 'object' ? 'an object' : `a ${typeof value}`;
+
+/**
+ * Reads `<namespace>fauna_secret` and `<namespace>fauna_secret_exp` (NumericDate seconds) from ID
+ * token claims, e.g. auth0-spa-js's `getIdTokenClaims()`. Errors name the claim and its type,
+ * never its value.
+ */
+export function readFaunaLogin(claims: IdTokenClaims | undefined, namespace: string): FaunaLogin {
+  const ns = normalizeNamespace(namespace);
+  const secretName = `${ns}${SECRET_CLAIM}`;
+  const expName = `${ns}${SECRET_EXP_CLAIM}`;
+  if (claims === undefined || claims === null || typeof claims !== 'object') {
+    throw new FaunaClientError('ERR_CLAIM_MISSING', 'no ID token claims: log the user in first (getIdTokenClaims() gives undefined before a login)');
+  }
+  const secret = claims[secretName];
+  const exp = claims[expName];
+  if (secret === undefined || exp === undefined) {
+    const missing = secret === undefined ? secretName : expName;
+    throw new FaunaClientError('ERR_CLAIM_MISSING', `the ID token has no ${missing} claim: ${missingClaimHint(claims)}`);
+  }
+  if (typeof secret !== 'string' || secret.trim() === '') {
+    throw new FaunaClientError('ERR_CLAIM_INVALID', `${secretName} must be a non-empty string, got ${typeof secret === 'string' ? 'an empty string' : describeType(secret)}`);
+  }
+  if (typeof exp !== 'number' || !Number.isFinite(exp) || exp <= 0) {
+    throw new FaunaClientError('ERR_CLAIM_INVALID', `${expName} must be a positive NumericDate (seconds since the epoch), got ${typeof exp === 'number' ? 'a number out of range' : describeType(exp)}`);
+  }
+  if (exp >= LARGEST_PLAUSIBLE_NUMERIC_DATE) {
+    throw new FaunaClientError('ERR_CLAIM_INVALID', `${expName} must be in seconds since the epoch, not milliseconds`);
+  }
+  return { secret, expiresAt: Math.round(exp * 1000) };
+}
+
+/** Why the claim is absent, as far as the claims tell: another namespace, or no Action at all. */
+function missingClaimHint(claims: IdTokenClaims): string {
+  const elsewhere = Object.keys(claims).find((name) => name.endsWith(`/${SECRET_CLAIM}`));
+  if (elsewhere !== undefined) {
+    // The claim's name is not secret; its value is never read here.
+    return `a Fauna secret is there under ${elsewhere.slice(0, -SECRET_CLAIM.length)}; pass the same namespace as the Action's CLAIM_NAMESPACE`;
+  }
+  return 'check that the fauna-login Action ran for this client (ALLOWED_CLIENT_IDS, ON_FAUNA_ERROR=continue) and that you read the ID token, not the access token';
+}

@@ -1,0 +1,8 @@
+/**
+ * The app side of auth0-fauna: read the Fauna secret the login Action put in the ID token, query
+ * Fauna with it, renew it before it expires, end it at logout. Browser-safe (no Node built-ins);
+ * see the README's "In your app".
+ */
+export { FaunaClientError, type FaunaClientErrorCode } from './errors';
+export { readFaunaLogin, type FaunaLogin, type IdTokenClaims } from './claims';
+export { END_LOGIN_FUNCTION, FaunaSession, type FaunaSessionOptions } from './session';
