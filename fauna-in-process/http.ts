@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { FakeFauna } from './index';
+import type { FakeFauna } from './server';
 
 /**
  * The in-process Fauna over real HTTP, for `npm run dev`, `verify:fauna`'s tests and the

@@ -1,0 +1,39 @@
+/** Errors the evaluator raises, with the status, code and description text the core gives (ast/Error.scala, Renderable.scala). */
+
+/** Where in the request's expression an error happened, as the core reports it. */
+export type Position = readonly (string | number)[];
+
+export class EvalError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    readonly description: string,
+    readonly position: Position,
+    /** For `call error`: what went wrong inside the function, rendered as the core's `cause`. */
+    readonly causes: readonly EvalError[] = [],
+  ) {
+    super(`${code}: ${description}`);
+  }
+}
+
+/** 403; the core's PermissionDenied (Error.scala `statusCode`). */
+export function permissionDenied(pos: Position): EvalError {
+  return new EvalError(403, 'permission denied', 'Insufficient privileges to perform the action.', pos);
+}
+
+export function notUnique(pos: Position): EvalError {
+  return new EvalError(400, 'instance not unique', 'document is not unique.', pos);
+}
+
+export function invalidExpression(description: string, pos: Position): EvalError {
+  return new EvalError(400, 'invalid expression', description, pos);
+}
+
+export function validationFailed(what: string, pos: Position): EvalError {
+  return new EvalError(400, 'validation failed', `${what} data is not valid.`, pos);
+}
+
+/** A name that resolves to nothing: 400 `invalid ref`, not 404 (RefParser / UnresolvedRefError). */
+export function undefinedSchema(type: string, name: string, pos: Position): EvalError {
+  return new EvalError(400, 'invalid ref', `Ref refers to undefined ${type} '${name}'`, pos);
+}
