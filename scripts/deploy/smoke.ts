@@ -66,30 +66,85 @@ function bindingCheck(trigger: TriggerId, ours: BindingSpec, bound: readonly Man
   };
 }
 
-function errorOf(payload: unknown): string | undefined {
-  if (typeof payload !== 'object' || payload === null) return undefined;
-  const error = (payload as { error?: unknown }).error;
-  if (!error) return undefined;
+/**
+ * The Management API's Action test run answers `{payload: {...}}`, and every Auth0 client types
+ * that payload as an open object (auth0 SDK v7 `TestActionResultPayload = Record<string, unknown>`,
+ * go-auth0 `TestActionResultPayload = map[string]any`; auth0-cli prints it raw). A captured run in
+ * auth0-cli's history shows `logs` and `stats`. What the Action did is read from `commands`: one
+ * `{name, target, key, value}` per api call (`SetCustomClaim` on `idToken` or `accessToken`), and
+ * a failed run reports `error`. Anything else is a shape this check cannot judge: it fails,
+ * naming the fields it received, never their values (the payload holds the minted secret).
+ */
+interface TestRunCommand {
+  readonly name: string;
+  readonly target?: unknown;
+  readonly key?: unknown;
+  readonly value?: unknown;
+}
+
+const SET_CUSTOM_CLAIM = 'SetCustomClaim';
+const KNOWN_COMMANDS: ReadonlySet<string> = new Set([SET_CUSTOM_CLAIM]);
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function fieldNames(value: unknown): string {
+  return isRecord(value) ? Object.keys(value).sort().join(', ') || '(none)' : Array.isArray(value) ? '(a list)' : `(${typeof value})`;
+}
+
+function errorOf(payload: Record<string, unknown>): string | undefined {
+  const error = payload.error;
+  if (error === undefined || error === null) return undefined;
   if (typeof error === 'string') return error;
-  const msg = (error as { msg?: unknown; message?: unknown }).msg ?? (error as { message?: unknown }).message;
+  const msg = isRecord(error) ? (error.msg ?? error.message) : undefined;
   return typeof msg === 'string' ? msg : 'the test run reported an error';
 }
 
+function commandsOf(payload: Record<string, unknown>): TestRunCommand[] | undefined {
+  const commands = payload.commands;
+  if (!Array.isArray(commands)) return undefined;
+  return commands.every((c): c is TestRunCommand => isRecord(c) && typeof c.name === 'string') ? commands : undefined;
+}
+
+/** A claim the run set, by name and token; never its value. */
+function describeClaim(command: TestRunCommand): string {
+  return `${typeof command.key === 'string' ? command.key : '(unnamed claim)'} on ${typeof command.target === 'string' ? command.target : '(no target)'}`;
+}
+
 /**
- * Judges the Management API's test run of the login Action: no error reported and the secret
- * claim set (a denial or a Fauna failure sets no claim). The payload itself is never printed:
- * it holds the minted secret.
+ * Judges the Management API's test run of the login Action. Passes only when the run reported
+ * no error, asked for no denial, issued only commands this check knows, and set an ID-token
+ * claim named exactly `claimName` with a non-empty string value. The payload is never printed.
  */
 export function judgeTestRun(action: string, body: Management.TestActionResponseContent, claimName: string): SmokeResult {
   const check = `${action}: test run on Auth0`;
-  const payload = body.payload;
-  if (payload === undefined) return { check, ok: false, detail: 'the test endpoint returned no payload' };
+  const fail = (detail: string): SmokeResult => ({ check, ok: false, detail });
+  const payload: unknown = isRecord(body) ? body.payload : undefined;
+  if (!isRecord(payload)) return fail(`the test endpoint answered without a payload object (received: ${fieldNames(body)})`);
   const error = errorOf(payload);
-  if (error !== undefined) return { check, ok: false, detail: `the Action failed: ${error.slice(0, 200)}` };
-  if (!JSON.stringify(payload).includes(claimName)) {
-    return { check, ok: false, detail: `it did not set ${claimName} (login denied or Fauna unreachable: see the Action's logs)` };
+  if (error !== undefined) return fail(`the Action failed: ${error.slice(0, 200)}`);
+  const commands = commandsOf(payload);
+  if (!commands) {
+    return fail(`the test endpoint answered in a shape this check does not know (payload fields: ${fieldNames(payload)}); run the Action's test in the Dashboard`);
   }
-  return { check, ok: true, detail: `set ${claimName} (value not shown)` };
+  const names = commands.map((c) => c.name);
+  const denials = names.filter((name) => /deny/i.test(name));
+  if (denials.length > 0) return fail(`the Action denied the login (${denials.join(', ')}); see its logs`);
+  const unknown = [...new Set(names.filter((name) => !KNOWN_COMMANDS.has(name)))];
+  if (unknown.length > 0) return fail(`the run issued commands this check does not know: ${unknown.join(', ')}`);
+  const claims = commands.filter((c) => c.name === SET_CUSTOM_CLAIM);
+  const secretClaim = claims.find((c) => c.target === 'idToken' && c.key === claimName);
+  if (secretClaim && typeof secretClaim.value === 'string' && secretClaim.value !== '') {
+    return { check, ok: true, detail: `set ${claimName} on the ID token (value not shown)` };
+  }
+  if (secretClaim) return fail(`it set ${claimName} on the ID token without a secret in it`);
+  const elsewhere = claims.filter((c) => c.key === claimName).map(describeClaim);
+  if (elsewhere.length > 0) return fail(`it set ${elsewhere.join(', ')}, but ${claimName} belongs on idToken only`);
+  const set = claims.map(describeClaim);
+  return fail(
+    `it did not set ${claimName} on the ID token (claims set: ${set.join(', ') || 'none'}; login skipped, continued without Fauna, or a wrong CLAIM_NAMESPACE: see the Action's logs)`,
+  );
 }
 
 export async function runSmoke(client: ManagementClient, expect: SmokeExpectations): Promise<SmokeResult[]> {

@@ -1,0 +1,89 @@
+import { judgeTestRun } from '../../scripts/deploy/smoke';
+
+/**
+ * The smoke test's verdict on the Action test run. It must fail on every broken deployment it
+ * can see: a claim on the wrong token, a denial (whatever the logs say), an error, and any answer
+ * whose shape it does not know. It never repeats a value from the payload.
+ */
+const CLAIM = 'https://app.example.com/fauna_secret';
+const SECRET = 'fnSMOKE-minted-secret-never-shown-1a2b';
+const idTokenClaim = { name: 'SetCustomClaim', target: 'idToken', key: CLAIM, value: SECRET };
+const expClaim = { name: 'SetCustomClaim', target: 'idToken', key: `${CLAIM}_exp`, value: 1767225600 };
+const stats = { action_duration_ms: 212, boot_duration_ms: 35, network_duration_ms: 180 };
+
+function judge(payload: unknown) {
+  const result = judgeTestRun('fauna-login', { payload } as never, CLAIM);
+  expect(JSON.stringify(result)).not.toContain(SECRET);
+  return result;
+}
+
+describe('the smoke judge of the Action test run', () => {
+  it('passes a run that set the secret claim on the ID token and denied nothing', () => {
+    expect(judge({ commands: [idTokenClaim, expClaim], logs: `minted a Fauna secret for ${CLAIM}`, stats })).toEqual({
+      check: 'fauna-login: test run on Auth0',
+      ok: true,
+      detail: `set ${CLAIM} on the ID token (value not shown)`,
+    });
+  });
+
+  it('fails a run that set the claim on the access token only', () => {
+    const result = judge({ commands: [{ ...idTokenClaim, target: 'accessToken' }, expClaim], logs: '', stats });
+    expect(result.ok).toBe(false);
+    expect(result.detail).toBe(`it set ${CLAIM} on accessToken, but ${CLAIM} belongs on idToken only`);
+  });
+
+  it('fails a denied run even when its logs name the claim', () => {
+    const result = judge({ commands: [{ name: 'Deny', reason: 'Sign-in is temporarily unavailable.' }], logs: `${CLAIM} not set: denied`, stats });
+    expect(result).toMatchObject({ ok: false, detail: 'the Action denied the login (Deny); see its logs' });
+  });
+
+  it('fails a run that set the claim and then denied', () => {
+    expect(judge({ commands: [idTokenClaim, { name: 'AccessDeny' }], logs: '', stats })).toMatchObject({ ok: false, detail: expect.stringContaining('denied the login (AccessDeny)') });
+  });
+
+  it('fails a run that reported an error, with its message', () => {
+    expect(judge({ error: { id: 'a0-err', msg: 'Cannot read properties of undefined' }, logs: CLAIM })).toMatchObject({
+      ok: false,
+      detail: 'the Action failed: Cannot read properties of undefined',
+    });
+    expect(judge({ error: 'boom' }).detail).toBe('the Action failed: boom');
+    expect(judge({ error: { code: 7 } }).detail).toBe('the Action failed: the test run reported an error');
+  });
+
+  it('fails a run whose claim has the right name only in another namespace or spelling', () => {
+    for (const key of [`${CLAIM}_exp`, CLAIM.toUpperCase(), `${CLAIM}/`, 'fauna_secret']) {
+      const result = judge({ commands: [{ ...idTokenClaim, key }], logs: '' });
+      expect(result.ok).toBe(false);
+      expect(result.detail).toMatch(new RegExp(`^it did not set ${CLAIM} on the ID token \\(claims set: .+ on idToken;`));
+    }
+  });
+
+  it('fails a run that set no claim at all, and a claim without a secret in it', () => {
+    expect(judge({ commands: [], logs: '', stats }).detail).toMatch(/^it did not set .* \(claims set: none;/);
+    expect(judge({ commands: [{ ...idTokenClaim, value: '' }] }).detail).toBe(`it set ${CLAIM} on the ID token without a secret in it`);
+    expect(judge({ commands: [{ ...idTokenClaim, value: 42 }] }).ok).toBe(false);
+  });
+
+  it('fails closed on commands it does not know, naming them only', () => {
+    const result = judge({ commands: [idTokenClaim, { name: 'SetUserMetadata', key: 'x', value: SECRET }] });
+    expect(result).toMatchObject({ ok: false, detail: 'the run issued commands this check does not know: SetUserMetadata' });
+  });
+
+  it.each([
+    ['no payload', undefined, 'the test endpoint answered without a payload object (received: payload)'],
+    ['a payload that is a string', SECRET, 'the test endpoint answered without a payload object (received: payload)'],
+    ['the logs and stats only', { logs: `set ${CLAIM}`, stats }, 'payload fields: logs, stats'],
+    ['commands that are not a list', { commands: { claim: SECRET } }, 'payload fields: commands'],
+    ['commands without names', { commands: [{ key: CLAIM, value: SECRET }] }, 'payload fields: commands'],
+    ['an empty payload', {}, 'payload fields: (none)'],
+  ])('fails closed on %s, saying which fields it received', (_name, payload, detail) => {
+    const result = judge(payload);
+    expect(result.ok).toBe(false);
+    expect(result.detail).toContain(detail);
+  });
+
+  it('fails closed on a body that is not an object', () => {
+    const result = judgeTestRun('fauna-login', null as never, CLAIM);
+    expect(result).toMatchObject({ ok: false, detail: 'the test endpoint answered without a payload object (received: (object))' });
+  });
+});
