@@ -1,0 +1,486 @@
+import { query as q, type Expr, type values } from 'faunadb';
+import {
+  AUTH0_JWT_COLLECTION,
+  CURRENT_USER_FUNCTION,
+  END_LOGIN_FUNCTION,
+  LOGIN_ACTION_ROLE,
+  TOKENS_BY_INSTANCE_INDEX,
+  USERS_BY_AUTH0_ID_INDEX,
+  USERS_COLLECTION,
+} from '../../actions/lib/schema-names';
+import { MAX_TTL_SECONDS } from '../../actions/lib/settings';
+import { APP_COLLECTIONS, type OwnedCollection } from '../../fauna/app-data';
+import { ownerIndexName } from '../../fauna/owned-collections';
+import {
+  CheckFailure,
+  arranged,
+  createdRef,
+  describeRef,
+  expectAllowed,
+  expectRefused,
+  field,
+  pageRefs,
+  sameRef,
+  secondsFromNow,
+  type Attempt,
+  type CheckContext,
+  type SecurityCheck,
+  type Subject,
+} from './check-kit';
+
+/**
+ * The security model of the README as executable checks: each proves one sentence, with the
+ * keys setup:fauna makes and secrets minted by the login query. Both `npm test`
+ * (test/security/) and `npm run verify:fauna` run this list. Every refusal is paired with the
+ * same kind of query succeeding for whoever may do it, so a setup that refuses everything fails.
+ */
+
+const users = q.Collection(USERS_COLLECTION);
+const logins = q.Collection(AUTH0_JWT_COLLECTION);
+const readOwnLogin = q.Get(q.CurrentIdentity());
+
+/** A token for `instance` expiring `seconds` from now; `null` leaves out the ttl. */
+const mintToken = (instance: Expr, seconds: number | null): Expr =>
+  q.Create(q.Tokens(), seconds === null ? { instance } : { instance, ttl: secondsFromNow(seconds) });
+
+/** A login document as the login query writes it; `null` leaves out the ttl. */
+const createLogin = (user: values.Ref, seconds: number | null): Expr =>
+  q.Let(
+    { at: secondsFromNow(seconds ?? MAX_TTL_SECONDS) },
+    q.Create(logins, {
+      data: { user, exp: q.Var('at'), client_id: 'auth0-fauna-verify' },
+      ...(seconds === null ? {} : { ttl: q.Var('at') }),
+    }),
+  );
+
+/** A listing or lookup holds nothing but `allowed` refs, or was refused outright. */
+function onlyOwnEntries(attempt: Attempt, allowed: readonly values.Ref[], what: string): string {
+  if (!attempt.ok) {
+    expectRefused(attempt, what);
+    return 'refused (403)';
+  }
+  const foreign = pageRefs(attempt.value).filter((ref) => !allowed.some((own) => sameRef(ref, own)));
+  if (foreign.length > 0) throw new CheckFailure(`${what}: it returned ${foreign.length} entry(ies) it may not see, e.g. ${describeRef(foreign[0])}`);
+  return `returned no entry it may not see`;
+}
+
+/** Creates with `secret`; when the create should have been refused but was not, tracks what it made. */
+async function attemptCreate(ctx: CheckContext, secret: string, expr: Expr): Promise<Attempt> {
+  const attempt = await ctx.attempt(secret, expr);
+  const ref = createdRef(attempt);
+  if (ref !== undefined) ctx.track(ref);
+  return attempt;
+}
+
+/** Polls until `subject`'s secret is refused (401), for at most `seconds`. */
+async function refusedWithin(ctx: CheckContext, subject: Subject, seconds: number): Promise<Attempt> {
+  let attempt = await ctx.attempt(subject.secret, readOwnLogin);
+  for (let waited = 0; attempt.ok && waited < seconds; waited += 1) {
+    await ctx.sleep(1);
+    attempt = await ctx.attempt(subject.secret, readOwnLogin);
+  }
+  return attempt;
+}
+
+async function expectLive(ctx: CheckContext, subject: Subject, when: string): Promise<void> {
+  expectAllowed(await ctx.attempt(subject.secret, readOwnLogin), `${subject.name}'s secret reading its own login ${when}`);
+}
+
+// ---- a minted secret ------------------------------------------------------------------------
+
+const SECRET_CHECKS: readonly SecurityCheck[] = [
+  {
+    id: 'secret-reads-own-user',
+    proves: 'A minted secret reads its own user document through current_user().',
+    async run(ctx) {
+      const alice = await ctx.user('alice');
+      const user = expectAllowed(
+        await ctx.attempt(alice.secret, q.Get(q.Call(q.Function(CURRENT_USER_FUNCTION)))),
+        'Get(current_user()) with the secret',
+      );
+      if (!sameRef(field(user, 'ref'), alice.userRef) || field(user, 'data', 'auth0_id') !== alice.auth0Id) {
+        throw new CheckFailure('Get(current_user()) returned another document than the signed-in user');
+      }
+      return `current_user() is ${describeRef(alice.userRef)}, auth0_id ${alice.auth0Id}`;
+    },
+  },
+  {
+    id: 'secret-reads-own-login',
+    proves: 'A minted secret reads its own login (its auth0_jwt document).',
+    async run(ctx) {
+      const alice = await ctx.user('alice');
+      const login = expectAllowed(await ctx.attempt(alice.secret, readOwnLogin), 'Get(CurrentIdentity()) with the secret');
+      if (!sameRef(field(login, 'ref'), alice.loginRef) || !sameRef(field(login, 'data', 'user'), alice.userRef)) {
+        throw new CheckFailure("Get(CurrentIdentity()) did not return the secret's own login of its user");
+      }
+      return `its login ${describeRef(alice.loginRef)} names its user`;
+    },
+  },
+  {
+    id: 'secret-cannot-read-other-user',
+    proves: "A minted secret cannot read another user's document.",
+    async run(ctx) {
+      const [alice, bob] = [await ctx.user('alice'), await ctx.user('bob')];
+      expectRefused(await ctx.attempt(alice.secret, q.Get(bob.userRef)), "alice's secret reading bob's user");
+      expectAllowed(await ctx.attempt(bob.secret, q.Get(bob.userRef)), "bob's secret reading bob's user");
+      return "403 for another user's document; its owner reads it";
+    },
+  },
+  {
+    id: 'secret-cannot-list-users',
+    proves: 'A minted secret cannot list the users (Paginate(Documents(Collection("users")))).',
+    async run(ctx) {
+      // Bob is signed in too, so a listing that is not filtered has someone else's entry.
+      const [alice] = [await ctx.user('alice'), await ctx.user('bob')];
+      const listing = q.Paginate(q.Documents(users));
+      const seen = onlyOwnEntries(await ctx.attempt(alice.secret, listing), [alice.userRef], "alice's secret listing users");
+      const all = pageRefs(expectAllowed(await ctx.attempt(ctx.keys.admin, listing), 'the admin key listing users'));
+      if (all.length < 2) throw new CheckFailure(`the admin key's listing of users has ${all.length} entry(ies); at least alice and bob exist`);
+      return `${seen}; the admin key sees ${all.length}`;
+    },
+  },
+  {
+    id: 'secret-cannot-look-up-other-user',
+    proves: 'A minted secret cannot look another user up by Auth0 id (users_by_auth0_id).',
+    async run(ctx) {
+      const [alice, bob] = [await ctx.user('alice'), await ctx.user('bob')];
+      const lookup = q.Paginate(q.Match(q.Index(USERS_BY_AUTH0_ID_INDEX), bob.auth0Id));
+      const seen = onlyOwnEntries(await ctx.attempt(alice.secret, lookup), [], "alice's secret looking bob up");
+      const found = pageRefs(expectAllowed(await ctx.attempt(ctx.keys.login, lookup), 'the login key looking bob up'));
+      if (!found.some((ref) => sameRef(ref, bob.userRef))) throw new CheckFailure("the login key's lookup did not find bob");
+      return `${seen}; the login key finds bob`;
+    },
+  },
+  {
+    id: 'secret-cannot-mint',
+    proves: 'A minted secret cannot create tokens (mint other secrets).',
+    async run(ctx) {
+      const alice = await ctx.user('alice');
+      const mint = mintToken(alice.loginRef, 60);
+      expectRefused(await attemptCreate(ctx, alice.secret, mint), "alice's secret minting a token for its own login");
+      expectAllowed(await attemptCreate(ctx, ctx.keys.login, mint), 'the login key minting the same token');
+      return '403; the login key may';
+    },
+  },
+  {
+    id: 'secret-cannot-create-keys',
+    proves: 'A minted secret cannot create keys.',
+    async run(ctx) {
+      const alice = await ctx.user('alice');
+      const createKey = q.CreateKey({ role: q.Role(LOGIN_ACTION_ROLE), data: { description: 'auth0-fauna verify: must be refused' } });
+      expectRefused(await attemptCreate(ctx, alice.secret, createKey), "alice's secret creating a key");
+      expectAllowed(await attemptCreate(ctx, ctx.keys.admin, createKey), 'the admin key creating the same key');
+      return '403; the admin key may';
+    },
+  },
+  {
+    id: 'secret-cannot-create-users',
+    proves: 'A minted secret cannot create users.',
+    async run(ctx) {
+      const alice = await ctx.user('alice');
+      const create = q.Create(users, { data: { auth0_id: ctx.auth0Id('mallory') } });
+      expectRefused(await attemptCreate(ctx, alice.secret, create), "alice's secret creating a user");
+      expectAllowed(await attemptCreate(ctx, ctx.keys.login, create), 'the login key creating the same user');
+      return '403; the login key may';
+    },
+  },
+  {
+    id: 'secret-cannot-change-own-auth0-id',
+    proves: "A minted secret cannot change its own user's auth0_id (or anything else of it).",
+    async run(ctx) {
+      const alice = await ctx.user('alice');
+      const hijack = q.Update(alice.userRef, { data: { auth0_id: ctx.auth0Id('eve') } });
+      expectRefused(await ctx.attempt(alice.secret, hijack), "alice's secret changing its user's auth0_id");
+      expectRefused(await ctx.attempt(alice.secret, q.Update(alice.userRef, { data: { name: 'renamed' } })), "alice's secret changing its user's name");
+      expectAllowed(
+        await ctx.attempt(ctx.keys.login, q.Update(alice.userRef, { data: { name: 'auth0-fauna verify' } })),
+        "the login key updating alice's name, as the upsert does",
+      );
+      return '403 for auth0_id and name; the login key updates the profile';
+    },
+  },
+  {
+    id: 'secret-deletes-only-own-login',
+    proves: 'A minted secret may delete its own login (that is a logout) and no other login, not even another of its own user.',
+    async run(ctx) {
+      const [first, second, other] = [await ctx.newLogin('alice'), await ctx.newLogin('alice'), await ctx.newLogin('bob')];
+      expectRefused(await ctx.attempt(first.secret, q.Delete(other.loginRef)), "alice's secret deleting bob's login");
+      expectRefused(await ctx.attempt(first.secret, q.Delete(second.loginRef)), "alice's secret deleting another login of alice");
+      expectRefused(await ctx.attempt(first.secret, q.Delete(other.userRef)), "alice's secret deleting bob's user");
+      expectAllowed(await ctx.attempt(second.secret, q.Delete(second.loginRef)), "alice's other secret deleting its own login");
+      expectRefused(await ctx.attempt(second.secret, readOwnLogin), 'the secret of the deleted login', 401);
+      await expectLive(ctx, first, 'after its sibling logged out');
+      return "403 for other logins and users; its own delete ends it (401) and no other";
+    },
+  },
+  {
+    id: 'secret-refused-after-logout',
+    proves: 'A minted secret is refused (401) after Logout.',
+    async run(ctx) {
+      const session = await ctx.newLogin('alice');
+      await expectLive(ctx, session, 'before Logout');
+      expectAllowed(await ctx.attempt(session.secret, q.Logout(false)), 'Logout(false) with the secret');
+      const after = await refusedWithin(ctx, session, ctx.logoutGraceSeconds);
+      expectRefused(after, `the secret ${ctx.logoutGraceSeconds} s after Logout`, 401);
+      return `401 after Logout (within ${ctx.logoutGraceSeconds} s)`;
+    },
+  },
+  {
+    id: 'secret-refused-after-expiry',
+    proves: 'A minted secret is refused (401) once its FAUNA_SECRET_TTL has passed.',
+    async run(ctx) {
+      const session = await ctx.newLogin('alice', ctx.shortTtlSeconds);
+      await expectLive(ctx, session, 'before its expiry');
+      await ctx.sleep(ctx.shortTtlSeconds + 1);
+      expectRefused(await ctx.attempt(session.secret, readOwnLogin), `the secret ${ctx.shortTtlSeconds + 1} s after a ${ctx.shortTtlSeconds} s login`, 401);
+      return `401 after a ${ctx.shortTtlSeconds} s ttl`;
+    },
+  },
+  {
+    id: 'secret-refused-after-revocation',
+    proves: "A minted secret is refused (401) at once after its user's secrets are revoked (password change, revoke:user); other users keep theirs.",
+    async run(ctx) {
+      const [first, second, bystander] = [await ctx.newLogin('carol'), await ctx.newLogin('carol'), await ctx.user('alice')];
+      await expectLive(ctx, first, 'before revocation');
+      await ctx.revokeUser(first.auth0Id);
+      for (const session of [first, second]) {
+        expectRefused(await ctx.attempt(session.secret, readOwnLogin), `carol's secret right after revocation`, 401);
+      }
+      await expectLive(ctx, bystander, "after carol's revocation");
+      return "401 for both of carol's secrets at once; alice's still works";
+    },
+  },
+  {
+    id: 'secret-refused-at-once-after-end-login',
+    proves: "A minted secret is refused (401) at once after end_login(), which ends only the caller's own login.",
+    async run(ctx) {
+      const [ending, sibling] = [await ctx.newLogin('alice'), await ctx.newLogin('alice')];
+      const ended = expectAllowed(await ctx.attempt(ending.secret, q.Call(q.Function(END_LOGIN_FUNCTION))), 'end_login() with the secret');
+      if (ended !== true) throw new CheckFailure('end_login() did not return true');
+      expectRefused(await ctx.attempt(ending.secret, readOwnLogin), 'the secret on the very next request', 401);
+      const left = await ctx.attempt(ctx.keys.admin, {
+        login: q.Exists(ending.loginRef),
+        tokens: q.Count(q.Match(q.Index(TOKENS_BY_INSTANCE_INDEX), ending.loginRef)),
+      } as unknown as Expr);
+      const remains = arranged(left, 'read what end_login() left behind');
+      if (field(remains, 'login') !== false || field(remains, 'tokens') !== 0) {
+        throw new CheckFailure('end_login() left its login document or tokens behind');
+      }
+      await expectLive(ctx, sibling, "after its sibling's end_login()");
+      return 'true; 401 on the next request, login and tokens gone; the other login of the user lives';
+    },
+  },
+];
+
+// ---- the Actions' keys ----------------------------------------------------------------------
+
+const KEY_CHECKS: readonly SecurityCheck[] = [
+  {
+    id: 'login-key-mints-longest-allowed-login',
+    proves: `The login key signs a user in with the longest FAUNA_SECRET_TTL (${MAX_TTL_SECONDS} s), and that secret works.`,
+    async run(ctx) {
+      const session = await ctx.newLogin('bob', MAX_TTL_SECONDS);
+      await expectLive(ctx, session, `of a ${MAX_TTL_SECONDS} s login`);
+      return `a ${MAX_TTL_SECONDS} s login works`;
+    },
+  },
+  {
+    id: 'login-key-cannot-mint-for-other-documents',
+    proves: 'A leaked login key cannot mint a secret for anything but an auth0_jwt document (e.g. a user).',
+    async run(ctx) {
+      const alice = await ctx.user('alice');
+      expectRefused(await attemptCreate(ctx, ctx.keys.login, mintToken(alice.userRef, 60)), "the login key minting a token for alice's user");
+      expectAllowed(await attemptCreate(ctx, ctx.keys.login, mintToken(alice.loginRef, 60)), "the login key minting a token for alice's login");
+      return '403 for a user document; an auth0_jwt document works';
+    },
+  },
+  {
+    id: 'login-key-cannot-mint-unbounded-secret',
+    proves: `A leaked login key cannot mint a secret that outlives now + ${MAX_TTL_SECONDS} s or never expires.`,
+    async run(ctx) {
+      const alice = await ctx.user('alice');
+      const key = ctx.keys.login;
+      expectRefused(await attemptCreate(ctx, key, mintToken(alice.loginRef, MAX_TTL_SECONDS + 60)), 'a token 60 s past the longest ttl');
+      expectRefused(await attemptCreate(ctx, key, mintToken(alice.loginRef, null)), 'a token without ttl');
+      expectAllowed(await attemptCreate(ctx, key, mintToken(alice.loginRef, MAX_TTL_SECONDS - 60)), 'a token within the longest ttl');
+      return '403 past the longest ttl and without ttl; within it works';
+    },
+  },
+  {
+    id: 'login-key-cannot-create-unbounded-login',
+    proves: `A leaked login key cannot create a login that outlives now + ${MAX_TTL_SECONDS} s or never expires.`,
+    async run(ctx) {
+      const alice = await ctx.user('alice');
+      const key = ctx.keys.login;
+      expectRefused(await attemptCreate(ctx, key, createLogin(alice.userRef, MAX_TTL_SECONDS + 60)), 'a login 60 s past the longest ttl');
+      expectRefused(await attemptCreate(ctx, key, createLogin(alice.userRef, null)), 'a login without ttl');
+      expectAllowed(await attemptCreate(ctx, key, createLogin(alice.userRef, 60)), 'a 60 s login');
+      return '403 past the longest ttl and without ttl; a 60 s login works';
+    },
+  },
+  {
+    id: 'login-key-cannot-delete',
+    proves: 'A leaked login key cannot delete anything: logins, tokens, users.',
+    async run(ctx) {
+      const session = await ctx.newLogin('bob');
+      const tokens = arranged(
+        await ctx.attempt(ctx.keys.revoke, q.Paginate(q.Match(q.Index(TOKENS_BY_INSTANCE_INDEX), session.loginRef))),
+        "find the token of bob's login with the revoke key",
+      );
+      const [token] = pageRefs(tokens);
+      if (token === undefined) throw new CheckFailure("the revoke key found no token for bob's login");
+      expectRefused(await ctx.attempt(ctx.keys.login, q.Delete(token)), 'the login key deleting a token');
+      expectRefused(await ctx.attempt(ctx.keys.login, q.Delete(session.loginRef)), 'the login key deleting a login');
+      expectRefused(await ctx.attempt(ctx.keys.login, q.Delete(session.userRef)), 'the login key deleting a user');
+      expectAllowed(await ctx.attempt(ctx.keys.revoke, q.Delete(token)), 'the revoke key deleting that token');
+      expectAllowed(await ctx.attempt(ctx.keys.revoke, q.Delete(session.loginRef)), 'the revoke key deleting that login');
+      return '403 for a token, a login and a user; the revoke key deletes the login and its token';
+    },
+  },
+  {
+    id: 'login-key-cannot-read-logins-or-tokens',
+    proves: 'A leaked login key cannot read logins or tokens.',
+    async run(ctx) {
+      const alice = await ctx.user('alice');
+      const key = ctx.keys.login;
+      const tokensOfLogin = q.Paginate(q.Match(q.Index(TOKENS_BY_INSTANCE_INDEX), alice.loginRef));
+      expectRefused(await ctx.attempt(key, q.Get(alice.loginRef)), "the login key reading alice's login");
+      onlyOwnEntries(await ctx.attempt(key, tokensOfLogin), [], "the login key listing the tokens of alice's login");
+      onlyOwnEntries(await ctx.attempt(key, q.Paginate(q.Documents(q.Tokens()))), [], 'the login key listing tokens');
+      onlyOwnEntries(await ctx.attempt(key, q.Paginate(q.Documents(logins))), [], 'the login key listing logins');
+      const found = pageRefs(expectAllowed(await ctx.attempt(ctx.keys.revoke, tokensOfLogin), 'the revoke key listing the same tokens'));
+      if (found.length === 0) throw new CheckFailure("the revoke key found no token of alice's login");
+      return '403 or nothing for logins and tokens; the revoke key finds them';
+    },
+  },
+  {
+    id: 'login-key-cannot-change-auth0-id',
+    proves: "A leaked login key cannot change a user's auth0_id (so it cannot take over another user's logins).",
+    async run(ctx) {
+      const alice = await ctx.user('alice');
+      const hijack = q.Update(alice.userRef, { data: { auth0_id: ctx.auth0Id('eve') } });
+      expectRefused(await ctx.attempt(ctx.keys.login, hijack), "the login key changing alice's auth0_id");
+      expectAllowed(await ctx.attempt(ctx.keys.login, q.Update(alice.userRef, { data: { email: 'verify@example.invalid' } })), "the login key updating alice's email");
+      return '403 for auth0_id; the profile fields update';
+    },
+  },
+  {
+    id: 'revoke-key-cannot-mint',
+    proves: 'A leaked revoke key cannot mint secrets or create logins.',
+    async run(ctx) {
+      const alice = await ctx.user('alice');
+      expectRefused(await attemptCreate(ctx, ctx.keys.revoke, mintToken(alice.loginRef, 60)), 'the revoke key minting a token');
+      expectRefused(await attemptCreate(ctx, ctx.keys.revoke, createLogin(alice.userRef, 60)), 'the revoke key creating a login');
+      expectAllowed(await attemptCreate(ctx, ctx.keys.login, mintToken(alice.loginRef, 60)), 'the login key minting the same token');
+      return '403; the login key may';
+    },
+  },
+  {
+    id: 'revoke-key-cannot-write-users',
+    proves: 'A leaked revoke key cannot create or change users.',
+    async run(ctx) {
+      const alice = await ctx.user('alice');
+      const create = q.Create(users, { data: { auth0_id: ctx.auth0Id('trent') } });
+      const rename = q.Update(alice.userRef, { data: { name: 'auth0-fauna verify' } });
+      expectRefused(await attemptCreate(ctx, ctx.keys.revoke, create), 'the revoke key creating a user');
+      expectRefused(await ctx.attempt(ctx.keys.revoke, rename), 'the revoke key changing a user');
+      expectAllowed(await attemptCreate(ctx, ctx.keys.login, create), 'the login key creating the same user');
+      expectAllowed(await ctx.attempt(ctx.keys.login, rename), 'the login key changing the same user');
+      return '403 for both; the login key may';
+    },
+  },
+];
+
+// ---- the app's own data (fauna/app-data.ts) ------------------------------------------------
+
+function ownedCollectionChecks(collection: OwnedCollection): SecurityCheck[] {
+  const { name, ownerField } = collection;
+  const docs = q.Collection(name);
+  const ownedBy = (owner: Expr | values.Ref, text: string) => ({ data: { [ownerField]: owner, text } });
+  const listOf = (subject: Subject) => q.Paginate(q.Match(q.Index(ownerIndexName(collection)), subject.userRef));
+  /** A document of `owner`, created with the owner's own secret. */
+  const ownDocument = async (ctx: CheckContext, owner: Subject): Promise<values.Ref> => {
+    const created = arranged(
+      await ctx.attempt(owner.secret, q.Create(docs, ownedBy(q.Call(q.Function(CURRENT_USER_FUNCTION)), `${owner.name}'s`))),
+      `create a ${name} document with ${owner.name}'s secret`,
+    );
+    const ref = field(created, 'ref');
+    if (typeof ref !== 'object' || ref === null) throw new CheckFailure(`creating a ${name} document returned no ref`);
+    return ref as values.Ref;
+  };
+
+  return [
+    {
+      id: `${name}-owner-works`,
+      proves: `A secret creates, reads, lists, updates and deletes its user's own ${name}.`,
+      async run(ctx) {
+        const alice = await ctx.user('alice');
+        const kept = await ownDocument(ctx, alice);
+        const dropped = await ownDocument(ctx, alice);
+        expectAllowed(await ctx.attempt(alice.secret, q.Get(kept)), `reading its own ${name}`);
+        expectAllowed(await ctx.attempt(alice.secret, q.Update(kept, { data: { text: 'edited' } })), `updating its own ${name}`);
+        const listed = pageRefs(expectAllowed(await ctx.attempt(alice.secret, listOf(alice)), `listing its own ${name}`));
+        if (!listed.some((ref) => sameRef(ref, kept))) throw new CheckFailure(`its own ${name} document is missing from ${ownerIndexName(collection)}`);
+        expectAllowed(await ctx.attempt(alice.secret, q.Delete(dropped)), `deleting its own ${name}`);
+        return `created, read, listed, updated and deleted`;
+      },
+    },
+    {
+      id: `${name}-invisible-to-others`,
+      proves: `One user's ${name} are invisible to another: Get is refused and ${ownerIndexName(collection)} lists none of them.`,
+      async run(ctx) {
+        const [alice, bob] = [await ctx.user('alice'), await ctx.user('bob')];
+        const note = await ownDocument(ctx, alice);
+        expectRefused(await ctx.attempt(bob.secret, q.Get(note)), `bob's secret reading alice's ${name}`);
+        const seen = onlyOwnEntries(await ctx.attempt(bob.secret, listOf(alice)), [], `bob's secret listing alice's ${name}`);
+        expectAllowed(await ctx.attempt(alice.secret, q.Get(note)), `alice's secret reading it`);
+        const listed = pageRefs(expectAllowed(await ctx.attempt(alice.secret, listOf(alice)), `alice's secret listing them`));
+        if (!listed.some((ref) => sameRef(ref, note))) throw new CheckFailure(`alice's own listing misses her ${name} document`);
+        return `403 for Get, the listing ${seen}; alice sees them`;
+      },
+    },
+    {
+      id: `${name}-untouchable-by-others`,
+      proves: `One user's ${name} are untouchable by another: update and delete are refused.`,
+      async run(ctx) {
+        const [alice, bob] = [await ctx.user('alice'), await ctx.user('bob')];
+        const note = await ownDocument(ctx, alice);
+        expectRefused(await ctx.attempt(bob.secret, q.Update(note, { data: { text: 'defaced' } })), `bob's secret updating alice's ${name}`);
+        expectRefused(await ctx.attempt(bob.secret, q.Replace(note, ownedBy(bob.userRef, 'taken'))), `bob's secret replacing alice's ${name}`);
+        expectRefused(await ctx.attempt(bob.secret, q.Delete(note)), `bob's secret deleting alice's ${name}`);
+        expectAllowed(await ctx.attempt(alice.secret, q.Update(note, { data: { text: 'mine' } })), `alice's secret updating it`);
+        expectAllowed(await ctx.attempt(alice.secret, q.Delete(note)), `alice's secret deleting it`);
+        return '403 for update, replace and delete; alice may';
+      },
+    },
+    {
+      id: `${name}-cannot-create-for-others`,
+      proves: `A secret cannot create ${name} owned by another user.`,
+      async run(ctx) {
+        const [alice, bob] = [await ctx.user('alice'), await ctx.user('bob')];
+        expectRefused(await attemptCreate(ctx, bob.secret, q.Create(docs, ownedBy(alice.userRef, 'planted'))), `bob's secret creating a ${name} document owned by alice`);
+        expectRefused(await attemptCreate(ctx, bob.secret, q.Create(docs, { data: { text: 'ownerless' } })), `bob's secret creating a ${name} document without owner`);
+        expectAllowed(await attemptCreate(ctx, bob.secret, q.Create(docs, ownedBy(bob.userRef, 'own'))), `bob's secret creating his own`);
+        return '403 for another owner and for none; his own works';
+      },
+    },
+    {
+      id: `${name}-owner-cannot-change`,
+      proves: `Nobody's secret can change the owner of ${name}, not even the owner's.`,
+      async run(ctx) {
+        const [alice, bob] = [await ctx.user('alice'), await ctx.user('bob')];
+        const note = await ownDocument(ctx, alice);
+        expectRefused(await ctx.attempt(alice.secret, q.Update(note, { data: { [ownerField]: bob.userRef } })), `alice's secret giving her ${name} to bob`);
+        expectAllowed(await ctx.attempt(alice.secret, q.Update(note, { data: { text: 'still mine' } })), `alice's secret editing its text`);
+        return '403 for a new owner; the text updates';
+      },
+    },
+  ];
+}
+
+export const SECURITY_CHECKS: readonly SecurityCheck[] = [
+  ...SECRET_CHECKS,
+  ...KEY_CHECKS,
+  ...APP_COLLECTIONS.flatMap(ownedCollectionChecks),
+];
+

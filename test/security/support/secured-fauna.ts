@@ -1,0 +1,114 @@
+import { query as q, type Expr } from 'faunadb';
+import { createFaunaClient } from '../../../actions/lib/fauna-client';
+import { LOGIN_ACTION_ROLE, REVOKE_ACTION_ROLE } from '../../../actions/lib/schema-names';
+import { SCHEMA } from '../../../fauna/definitions';
+import { buildApplyQuery, fingerprint } from '../../../fauna/plan';
+import type { RoleDefinition } from '../../../fauna/schema';
+import { FakeFauna } from '../../../fauna-in-process';
+import { runSetup } from '../../../scripts/setup-fauna';
+
+/**
+ * An in-process Fauna set up exactly as `npm run setup:fauna -- --create-action-key
+ * --create-revoke-key` sets up a server: the schema, and the two Action keys it prints (custom
+ * roles; never a server or admin key). Optionally with roles widened by hand afterwards.
+ */
+
+export const ADMIN_KEY = 'fnSECURITY_SUITE_ADMIN_KEY_never_printed';
+export const START = Date.UTC(2030, 0, 1, 8, 0, 0);
+
+export interface SecuredFauna {
+  readonly fake: FakeFauna;
+  readonly loginKey: string;
+  readonly revokeKey: string;
+  /** The fake's clock, epoch ms; `advance` moves it. */
+  now(): number;
+  advance(seconds: number): void;
+  /** What setup printed (minus the key secrets), for assertions on the run itself. */
+  readonly setupLines: readonly string[];
+}
+
+/** The secrets setup printed, by role: the line after "Created key … with role <role>" and its warning. */
+export function printedKeys(lines: readonly string[]): Record<string, string> {
+  const keys: Record<string, string> = {};
+  lines.forEach((line, i) => {
+    const created = /^Created key \S+ with role (.+?), for /.exec(line);
+    if (created === null) return;
+    const secret = lines.slice(i + 1).find((next) => /^\s+\S+$/.test(next));
+    if (secret !== undefined) keys[created[1]] = secret.trim();
+  });
+  return keys;
+}
+
+export async function startSecuredFauna(endpoint: string, fetchFor?: (fake: FakeFauna) => typeof globalThis.fetch): Promise<SecuredFauna> {
+  let clock = START;
+  const fake = new FakeFauna({ now: () => clock, secrets: { [ADMIN_KEY]: 'admin' } });
+  const lines: string[] = [];
+  const code = await runSetup(['--create-action-key', '--create-revoke-key'], {
+    env: { FAUNA_ENDPOINT: endpoint, FAUNA_ADMIN_SECRET: ADMIN_KEY },
+    fetch: fetchFor?.(fake) ?? fake.fetch,
+    out: (line) => lines.push(line),
+    err: (line) => lines.push(line),
+  });
+  const keys = printedKeys(lines);
+  const loginKey = keys[LOGIN_ACTION_ROLE];
+  const revokeKey = keys[REVOKE_ACTION_ROLE];
+  if (code !== 0 || loginKey === undefined || revokeKey === undefined) {
+    throw new Error(`setup:fauna did not set up the fake (exit ${code}):\n${lines.filter((l) => !/^\s+\S+$/.test(l)).join('\n')}`);
+  }
+  return {
+    fake,
+    loginKey,
+    revokeKey,
+    now: () => clock,
+    advance: (seconds) => {
+      clock += seconds * 1000;
+    },
+    setupLines: lines.filter((line) => line.trim() !== loginKey && line.trim() !== revokeKey),
+  };
+}
+
+// ---- widened roles: the mutations the checks must catch ------------------------------------
+
+export function schemaRole(name: string): RoleDefinition {
+  const role = SCHEMA.find((def): def is RoleDefinition => def.kind === 'role' && def.name === name);
+  if (role === undefined) throw new Error(`no role ${name} in fauna/`);
+  return role;
+}
+
+type Actions = RoleDefinition['privileges'][number]['actions'];
+
+/** The real role with one privilege's actions changed; every other privilege as defined. */
+export function widenPrivilege(
+  role: RoleDefinition,
+  resource: RoleDefinition['privileges'][number]['resource'],
+  change: (actions: Actions) => Actions,
+): RoleDefinition {
+  const sameResource = (other: typeof resource) => JSON.stringify(other) === JSON.stringify(resource);
+  if (!role.privileges.some((p) => sameResource(p.resource))) throw new Error(`role ${role.name} has no privilege on ${JSON.stringify(resource)}`);
+  return {
+    ...role,
+    privileges: role.privileges.map((p) => (sameResource(p.resource) ? { ...p, actions: change(p.actions) } : p)),
+  };
+}
+
+/** `Query(Lambda(params, body))` → `Query(Lambda(params, Not(body)))`: the predicate inverted. */
+export function negatePredicate(predicate: true | Expr | undefined): Expr {
+  const lambda = (predicate as unknown as { raw?: { query?: { raw?: { lambda?: unknown; expr?: Expr } } } } | undefined)?.raw?.query?.raw;
+  if (lambda?.lambda === undefined || lambda.expr === undefined) throw new Error('not a Query(Lambda(…)) predicate');
+  return q.Query(q.Lambda(lambda.lambda as string, q.Not(lambda.expr)));
+}
+
+/**
+ * Applies `widened` to the database as an admin editing the role by hand would: the rules change,
+ * the stored fingerprint still says "as defined", so setup:fauna's plan sees nothing to do and only
+ * the security checks can notice.
+ */
+export async function applyByHand(
+  endpoint: string,
+  fetchImpl: typeof globalThis.fetch,
+  widened: RoleDefinition,
+): Promise<void> {
+  const admin = createFaunaClient({ faunaEndpoint: endpoint, faunaSecret: ADMIN_KEY }, fetchImpl);
+  await admin.query(buildApplyQuery([{ definition: widened, action: 'update', reason: 'widened by hand' }], []));
+  await admin.query(q.Update(q.Role(widened.name), { data: { fingerprint: fingerprint(schemaRole(widened.name)) } }));
+}
