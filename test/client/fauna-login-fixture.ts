@@ -28,7 +28,8 @@ export interface LoginFixture {
 
 export async function createLoginFixture(): Promise<LoginFixture> {
   const clock = { now: START };
-  const fake = new FakeFauna({ now: () => clock.now });
+  // Token records cached as the core caches them: logout must not depend on deleting tokens.
+  const fake = new FakeFauna({ now: () => clock.now, tokenCacheMs: 60_000 });
   const lines: string[] = [];
   const deps = { env: { FAUNA_ENDPOINT: TEST_ENDPOINT, FAUNA_ADMIN_SECRET: fake.adminSecret }, fetch: fake.fetch, out: (l: string) => lines.push(l), err: (l: string) => lines.push(l) };
   if ((await runSetup([], deps)) !== 0) throw new Error(`setup:fauna failed against the in-process Fauna:\n${lines.join('\n')}`);
