@@ -1,0 +1,42 @@
+/**
+ * The example app's whole configuration, read from `config.json` beside index.html: the one
+ * place that decides whether the app talks to the dev login (`npm run dev` serves a generated
+ * one) or to your Auth0 tenant (write your own; see the README).
+ */
+export interface ExampleAppConfig {
+  /** Auth0 domain, e.g. `your-tenant.eu.auth0.com`; the dev login's is `http://localhost:3001`. */
+  readonly auth0Domain: string;
+  /** The Auth0 application's (SPA) client id. */
+  readonly auth0ClientId: string;
+  /** The login Action's CLAIM_NAMESPACE. */
+  readonly claimNamespace: string;
+  /** The Fauna endpoint the Action mints secrets for, reachable from the browser (CORS). */
+  readonly faunaEndpoint: string;
+  /** Renew the Fauna secret this long before it expires (default: the helper's, 60 s). */
+  readonly renewBeforeMs?: number;
+}
+
+const REQUIRED = ['auth0Domain', 'auth0ClientId', 'claimNamespace', 'faunaEndpoint'] as const;
+
+/** Checks a parsed config.json; the error names every field that is wrong. */
+export function parseExampleAppConfig(value: unknown): ExampleAppConfig {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new Error('config.json must be a JSON object with auth0Domain, auth0ClientId, claimNamespace, faunaEndpoint');
+  }
+  const record = value as Record<string, unknown>;
+  const problems = REQUIRED.filter((name) => typeof record[name] !== 'string' || (record[name] as string).trim() === '').map(
+    (name) => `${name} must be a non-empty string`,
+  );
+  const renew = record.renewBeforeMs;
+  if (renew !== undefined && (typeof renew !== 'number' || !Number.isFinite(renew) || renew < 0)) {
+    problems.push('renewBeforeMs must be a number of milliseconds, 0 or more');
+  }
+  if (problems.length > 0) throw new Error(`config.json: ${problems.join('; ')}`);
+  return {
+    auth0Domain: record.auth0Domain as string,
+    auth0ClientId: record.auth0ClientId as string,
+    claimNamespace: record.claimNamespace as string,
+    faunaEndpoint: record.faunaEndpoint as string,
+    ...(renew === undefined ? {} : { renewBeforeMs: renew as number }),
+  };
+}

@@ -1,0 +1,286 @@
+/**
+ * `npm run dev`: the whole flow on this machine. Starts, on localhost only:
+ * - the example app (examples/spa, bundled with esbuild), its config.json made for the two below;
+ * - the dev login: an OpenID Connect provider at Auth0's paths that runs the BUILT
+ *   dist/actions/fauna-login.js on every ID token it issues (scripts/dev/login.ts);
+ * - Fauna: FAUNA_ENDPOINT + FAUNA_SECRET when set, otherwise the in-process Fauna over HTTP with
+ *   the schema and the login key made by setup:fauna's own code.
+ * Ports: DEV_APP_PORT (3000), DEV_LOGIN_PORT (3001), DEV_FAUNA_PORT (8443), from the environment
+ * or `.env`. Ctrl-C stops all three.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { SECRET_CLAIM, SECRET_EXP_CLAIM } from '../actions/fauna-login/claims';
+import { SettingsError } from '../actions/lib/errors';
+import { parseClaimNamespace, parseLoginSettings, readSettings, SETTINGS, type SettingName } from '../actions/lib/settings';
+import type { ExampleAppConfig } from '../examples/spa/src/config';
+import { readEnvironment, type EnvBag } from './environment';
+import { DevError } from './dev/dev-error';
+import { startInProcessFauna } from './dev/dev-fauna';
+import { buildExampleApp, exampleAppHandler, readExampleAppConfig } from './dev/example-app';
+import { createDevLogin } from './dev/login';
+import { assertLoginActionBuilt, loadPostLoginAction } from './dev/post-login-action';
+import { readDevUsers } from './dev/users';
+
+export { DevError } from './dev/dev-error';
+
+/** The example app's client id at the dev login. */
+export const DEV_CLIENT_ID = 'auth0-fauna-example';
+const DEV_CLIENT_NAME = 'auth0-fauna example app';
+const DEFAULT_USERS_FILE = path.resolve(__dirname, '../examples/dev-users.json');
+const LOOPBACK = '127.0.0.1';
+
+const PORTS = { DEV_APP_PORT: 3000, DEV_LOGIN_PORT: 3001, DEV_FAUNA_PORT: 8443 } as const;
+type PortSetting = keyof typeof PORTS;
+
+export interface StartDevOptions {
+  /** Settings: DEV_* ports, the Action's settings, DEV_USERS_FILE, DEV_RENEW_BEFORE_MS, EXAMPLE_APP_CONFIG. */
+  readonly env: EnvBag;
+  /** Where the dev servers report what happens (logins, denials); default console.log. */
+  readonly log?: (line: string) => void;
+}
+
+export interface RunningDev {
+  readonly appUrl: string;
+  /** The dev login's issuer without its trailing slash: the app's Auth0 "domain". */
+  readonly loginUrl: string;
+  readonly faunaUrl: string;
+  readonly faunaMode: 'in-process' | 'configured';
+  readonly clientId: string;
+  readonly claimNamespace: string;
+  readonly secretTtlSeconds: number;
+  readonly onFaunaError: 'deny' | 'continue';
+  readonly usersFile: string;
+  readonly userIds: readonly string[];
+  /** Bytes of the example app's bundled script. */
+  readonly appScriptBytes: number;
+  /** True when EXAMPLE_APP_CONFIG points the app elsewhere (e.g. a real tenant). */
+  readonly appConfigFromFile: boolean;
+  stop(): Promise<void>;
+}
+
+function settingProblem(message: string): DevError {
+  return new DevError('ERR_DEV_SETTING', message);
+}
+
+function readPort(env: EnvBag, name: PortSetting): number {
+  const raw = env[name]?.trim() ?? '';
+  if (raw === '') return PORTS[name];
+  if (!/^\d{1,5}$/.test(raw) || Number(raw) > 65535) throw settingProblem(`${name} must be a port number, 1 to 65535 (0: any free port).`);
+  return Number(raw);
+}
+
+function readRenewBeforeMs(env: EnvBag): number | undefined {
+  const raw = env.DEV_RENEW_BEFORE_MS?.trim() ?? '';
+  if (raw === '') return undefined;
+  if (!/^\d+$/.test(raw)) throw settingProblem('DEV_RENEW_BEFORE_MS must be a whole number of milliseconds.');
+  return Number(raw);
+}
+
+/** Re-throws the Action settings parser's problems as one dev error naming each setting. */
+function checked<T>(read: () => T): T {
+  try {
+    return read();
+  } catch (err) {
+    if (err instanceof SettingsError) throw settingProblem(err.problems.map((p) => p.message).join('; '));
+    throw err;
+  }
+}
+
+async function listen(server: Server, port: number, setting: PortSetting): Promise<number> {
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', (err: NodeJS.ErrnoException) =>
+      reject(
+        err.code === 'EADDRINUSE'
+          ? new DevError('ERR_DEV_PORT_IN_USE', `Port ${port} (${setting}) is in use: stop what holds it or set ${setting} to a free port.`)
+          : err,
+      ),
+    );
+    server.listen(port, LOOPBACK, () => resolve());
+  });
+  return (server.address() as AddressInfo).port;
+}
+
+function closeServer(server: Server): Promise<void> {
+  return new Promise((resolve) => {
+    if (!server.listening) return resolve();
+    server.closeAllConnections();
+    server.close(() => resolve());
+  });
+}
+
+/** A server whose handler is set once everything it needs is up. */
+function lateBoundServer(): { server: Server; bind(handler: (req: IncomingMessage, res: ServerResponse) => void): void } {
+  let handler: ((req: IncomingMessage, res: ServerResponse) => void) | undefined;
+  const server = createServer((req, res) => {
+    if (handler === undefined) res.writeHead(503, { 'retry-after': '1' }).end('starting');
+    else handler(req, res);
+  });
+  return { server, bind: (h) => (handler = h) };
+}
+
+/** Every Action setting the environment gives a non-empty value. */
+function actionSettingsFrom(env: EnvBag): Record<string, string> {
+  const secrets: Record<string, string> = {};
+  for (const name of Object.keys(SETTINGS) as SettingName[]) {
+    const value = env[name];
+    if (value !== undefined && value.trim() !== '') secrets[name] = value;
+  }
+  return secrets;
+}
+
+/** Starts the app, the dev login and Fauna; resolves when all three answer. */
+export async function startDev(options: StartDevOptions): Promise<RunningDev> {
+  const { env } = options;
+  const log = options.log ?? ((line: string) => console.log(line));
+
+  // Everything that can be checked before listening is checked first.
+  const ports = { app: readPort(env, 'DEV_APP_PORT'), login: readPort(env, 'DEV_LOGIN_PORT'), fauna: readPort(env, 'DEV_FAUNA_PORT') };
+  const renewBeforeMs = readRenewBeforeMs(env);
+  const given = actionSettingsFrom(env);
+  const hasEndpoint = given.FAUNA_ENDPOINT !== undefined;
+  if (hasEndpoint !== (given.FAUNA_SECRET !== undefined)) {
+    throw settingProblem(
+      `${hasEndpoint ? 'FAUNA_SECRET' : 'FAUNA_ENDPOINT'} is missing: set both FAUNA_ENDPOINT and FAUNA_SECRET (the login Action's key) to use your Fauna, or neither for the in-process one.`,
+    );
+  }
+  checked(() => readSettings(given, ['FAUNA_SECRET_TTL', 'ALLOWED_CLIENT_IDS', 'ON_FAUNA_ERROR', 'FAUNA_TIMEOUT_MS']));
+  if (given.CLAIM_NAMESPACE !== undefined) checked(() => readSettings(given, ['CLAIM_NAMESPACE']));
+  if (hasEndpoint) checked(() => readSettings(given, ['FAUNA_ENDPOINT']));
+  const usersFile = path.resolve(env.DEV_USERS_FILE?.trim() || DEFAULT_USERS_FILE);
+  const users = readDevUsers(usersFile);
+  const appConfigFile = env.EXAMPLE_APP_CONFIG?.trim() || undefined;
+  const configFromFile = appConfigFile === undefined ? undefined : readExampleAppConfig(path.resolve(appConfigFile));
+  assertLoginActionBuilt();
+  const appBuild = await buildExampleApp();
+
+  const app = lateBoundServer();
+  const login = lateBoundServer();
+  const closers: (() => Promise<void>)[] = [() => closeServer(app.server), () => closeServer(login.server)];
+  const stop = async () => {
+    await Promise.all(closers.map((close) => close()));
+  };
+  try {
+    const appPort = await listen(app.server, ports.app, 'DEV_APP_PORT');
+    const loginPort = await listen(login.server, ports.login, 'DEV_LOGIN_PORT');
+    // localhost for both, not 127.0.0.1: silent renewal's iframe needs the login's session cookie,
+    // and two ports of one host are the same site.
+    const appOrigin = `http://localhost:${appPort}`;
+    const loginUrl = `http://localhost:${loginPort}`;
+
+    let faunaEndpoint: string;
+    let faunaSecret: string;
+    if (hasEndpoint) {
+      faunaEndpoint = given.FAUNA_ENDPOINT;
+      faunaSecret = given.FAUNA_SECRET;
+    } else {
+      const fauna = await startInProcessFauna({ port: ports.fauna, allowOrigins: [appOrigin] });
+      closers.push(fauna.close);
+      faunaEndpoint = fauna.url;
+      faunaSecret = fauna.loginKey;
+    }
+
+    const secrets = {
+      ...given,
+      FAUNA_ENDPOINT: faunaEndpoint,
+      FAUNA_SECRET: faunaSecret,
+      CLAIM_NAMESPACE: given.CLAIM_NAMESPACE ?? `${appOrigin}/`,
+    };
+    const settings = checked(() => parseLoginSettings(secrets));
+    const namespace = parseClaimNamespace(secrets.CLAIM_NAMESPACE);
+
+    const devLogin = createDevLogin({
+      issuer: `${loginUrl}/`,
+      client: { clientId: DEV_CLIENT_ID, name: DEV_CLIENT_NAME, appOrigin },
+      users,
+      idTokenClaimNames: [`${namespace}${SECRET_CLAIM}`, `${namespace}${SECRET_EXP_CLAIM}`],
+      runPostLogin: loadPostLoginAction(secrets),
+      log,
+    });
+    login.bind(devLogin.handle);
+
+    const appConfig: ExampleAppConfig = configFromFile ?? {
+      auth0Domain: loginUrl,
+      auth0ClientId: DEV_CLIENT_ID,
+      claimNamespace: namespace,
+      faunaEndpoint,
+      ...(renewBeforeMs === undefined ? {} : { renewBeforeMs }),
+    };
+    app.bind(exampleAppHandler(appBuild.outDir, appConfig));
+
+    return {
+      appUrl: appOrigin,
+      loginUrl,
+      faunaUrl: faunaEndpoint,
+      faunaMode: hasEndpoint ? 'configured' : 'in-process',
+      clientId: DEV_CLIENT_ID,
+      claimNamespace: namespace,
+      secretTtlSeconds: settings.secretTtlSeconds,
+      onFaunaError: settings.onFaunaError,
+      usersFile,
+      userIds: users.map((u) => u.id),
+      appScriptBytes: appBuild.scriptBytes,
+      appConfigFromFile: configFromFile !== undefined,
+      stop,
+    };
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+}
+
+/** What `npm run dev` prints once everything is up. */
+export function describeDev(dev: RunningDev): string[] {
+  const rel = (file: string) => path.relative(process.cwd(), file) || file;
+  return [
+    'auth0-fauna dev: the whole login flow on this machine',
+    '',
+    `  App     ${dev.appUrl}   examples/spa (app.js ${dev.appScriptBytes.toLocaleString('en-US')} bytes)${dev.appConfigFromFile ? ', configured by EXAMPLE_APP_CONFIG' : ''}`,
+    `  Login   ${dev.loginUrl}   dev login at Auth0's paths, running dist/actions/fauna-login.js; users: ${dev.userIds.join(', ')} (${rel(dev.usersFile)})`,
+    dev.faunaMode === 'in-process'
+      ? `  Fauna   ${dev.faunaUrl}   IN-PROCESS: in memory, an FQL v4 subset for trying the flow; everything in it is gone on exit`
+      : `  Fauna   ${dev.faunaUrl}   your Fauna (FAUNA_ENDPOINT, FAUNA_SECRET)`,
+    '',
+    `  CLAIM_NAMESPACE   ${dev.claimNamespace}`,
+    `  FAUNA_SECRET_TTL  ${dev.secretTtlSeconds} s    ON_FAUNA_ERROR  ${dev.onFaunaError}`,
+    '',
+    `Open ${dev.appUrl} and log in. Ctrl-C stops all three.`,
+  ];
+}
+
+async function main(): Promise<number> {
+  let dev: RunningDev;
+  try {
+    dev = await startDev({ env: readEnvironment() });
+  } catch (err) {
+    if (err instanceof DevError) {
+      console.error(`${err.code}: ${err.message}`);
+      return 1;
+    }
+    throw err;
+  }
+  for (const line of describeDev(dev)) console.log(line);
+  await new Promise<void>((resolve) => {
+    const shutdown = () => resolve();
+    process.once('SIGINT', shutdown);
+    process.once('SIGTERM', shutdown);
+  });
+  await dev.stop();
+  console.log('Stopped the app, the dev login and Fauna.');
+  return 0;
+}
+
+if (require.main === module) {
+  main().then(
+    (code) => {
+      process.exitCode = code;
+      // The provider keeps timers for its in-memory stores; nothing else needs waiting for.
+      process.exit(code);
+    },
+    (err: unknown) => {
+      console.error(`dev failed unexpectedly: ${err instanceof Error ? err.name : "unknown error"} (its message is not shown: it might quote a key)`);
+      process.exit(1);
+    },
+  );
+}
