@@ -16,7 +16,8 @@ export type ErrorCode =
   | 'ERR_FAUNA_V4_DISABLED'
   | 'ERR_SCHEMA_CONFLICT'
   | 'ERR_REVOCATION_INCOMPLETE'
-  | 'ERR_USAGE';
+  | 'ERR_USAGE'
+  | 'ERR_RUNTIME_UNAVAILABLE';
 
 export class AuthFaunaError extends Error {
   readonly code: ErrorCode;
