@@ -559,6 +559,42 @@ function compareForm(ok: (c: number) => boolean): Form {
   };
 }
 
+/** A document ref of the given native collection, e.g. `Index('x')` for is_index. */
+function isSchemaRef(v: Value, native: NativeName): boolean {
+  const ref = v instanceof Doc ? v.ref : v;
+  return ref instanceof Ref && ref.collection?.id === native && ref.collection.collection === undefined;
+}
+
+/** IsNumber, IsTimestamp, IsRef… (ast/functions/TypeFunctions.scala). */
+function typeTests(): Record<string, Form> {
+  const tests: Record<string, (v: Value) => boolean> = {
+    is_number: (v) => typeof v === 'number',
+    is_integer: (v) => typeof v === 'number' && Number.isInteger(v),
+    is_double: (v) => typeof v === 'number' && !Number.isInteger(v),
+    is_boolean: (v) => typeof v === 'boolean',
+    is_string: (v) => typeof v === 'string',
+    is_timestamp: (v) => v instanceof FaunaTime,
+    is_date: (v) => v instanceof FaunaDate,
+    is_array: (v) => Array.isArray(v),
+    is_object: (v) => isObjectValue(v) || v instanceof Doc || v instanceof Page,
+    is_ref: (v) => v instanceof Ref,
+    is_set: (v) => v instanceof SetRef,
+    is_doc: (v) => v instanceof Doc,
+    is_lambda: (v) => v instanceof Closure || v instanceof QueryValue,
+    is_collection: (v) => isSchemaRef(v, 'collections'),
+    is_index: (v) => isSchemaRef(v, 'indexes'),
+    is_function: (v) => isSchemaRef(v, 'functions'),
+    is_role: (v) => isSchemaRef(v, 'roles'),
+    is_key: (v) => isSchemaRef(v, 'keys'),
+    is_token: (v) => isSchemaRef(v, 'tokens'),
+    is_database: (v) => isSchemaRef(v, 'databases'),
+    is_credentials: (v) => isSchemaRef(v, 'credentials'),
+  };
+  return Object.fromEntries(
+    Object.entries(tests).map(([name, test]): [string, Form] => [name, { fn: (ctx, args, env, pos) => test(arg(ctx, args, name, env, pos)) }]),
+  );
+}
+
 function currentIdentity(ctx: EvalContext, pos: Position): Ref {
   if (ctx.caller.identity === undefined) {
     throw new EvalError(400, 'missing identity', 'Authentication does not contain an identity', pos);
@@ -638,6 +674,7 @@ const FORMS: Record<string, Form> = {
   lt: compareForm((c) => c < 0),
   lte: compareForm((c) => c <= 0),
   is_null: { fn: (ctx, args, env, pos) => arg(ctx, args, 'is_null', env, pos) === null },
+  ...typeTests(),
   is_empty: { fn: (ctx, args, env, pos) => elementsOf(ctx, arg(ctx, args, 'is_empty', env, pos), pos).length === 0 },
   is_nonempty: { fn: (ctx, args, env, pos) => elementsOf(ctx, arg(ctx, args, 'is_nonempty', env, pos), pos).length > 0 },
   abort: {

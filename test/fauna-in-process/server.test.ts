@@ -1,34 +1,11 @@
-import { Client, errors as faunaErrors, query as q, values, type ClientConfig, type Expr } from 'faunadb';
-import { FakeFauna, createLoginSchema } from '../../fauna-in-process';
-import { TEST_ENDPOINT } from '../support/fauna-wire';
+import { errors as faunaErrors, query as q, values, type Expr } from 'faunadb';
+import { createLoginSchema, type FakeFauna } from '../../fauna-in-process';
+import { ADMIN, SERVER, START, fakeUnderTest, type FakeUnderTest } from './support';
 
-const ADMIN = 'fnADMIN_KEY_for_fake_tests';
-const SERVER = 'fnSERVER_KEY_for_fake_tests';
-const START = Date.UTC(2030, 0, 1, 12, 0, 0);
-
-let clock: number;
+let under: FakeUnderTest;
 let fake: FakeFauna;
-
-function client(secret: string): Client {
-  return new Client({
-    secret,
-    endpoint: TEST_ENDPOINT,
-    fetch: fake.fetch as unknown as ClientConfig['fetch'],
-    checkNewVersion: false,
-  });
-}
-
-/** The HTTP answer the driver got for a failed query: status and the first error. */
-async function failure(secret: string, expr: Expr): Promise<{ status: number; code: string; description: string; position: unknown }> {
-  try {
-    await client(secret).query(expr);
-  } catch (err) {
-    if (!(err instanceof faunaErrors.FaunaHTTPError)) throw err;
-    const [first] = (JSON.parse(err.requestResult.responseRaw) as { errors: { code: string; description: string; position: unknown }[] }).errors;
-    return { status: err.requestResult.statusCode, ...first };
-  }
-  throw new Error('query succeeded but was expected to fail');
-}
+const client = (secret: string) => under.client(secret);
+const failure = (secret: string, expr: Expr) => under.failure(secret, expr);
 
 /** The raw HTTP answer, for wire-format assertions. */
 async function raw(secret: string, expr: Expr) {
@@ -37,8 +14,8 @@ async function raw(secret: string, expr: Expr) {
 }
 
 beforeEach(async () => {
-  clock = START;
-  fake = new FakeFauna({ now: () => clock, secrets: { [ADMIN]: 'admin', [SERVER]: 'server' } });
+  under = fakeUnderTest();
+  fake = under.fake;
   await createLoginSchema(fake);
 });
 
@@ -158,7 +135,7 @@ describe('FakeFauna data rules', () => {
     expect(fake.tokens()[0].ttl).toBe(START + 60_000);
     expect(await client(secret).query(q.HasCurrentIdentity())).toBe(true);
 
-    clock = START + 60_000;
+    under.advance(60_000);
     expect(fake.documents('auth0_jwt')).toHaveLength(0);
     expect(fake.tokens()).toHaveLength(0);
     expect(await client(SERVER).query(q.Count(q.Documents(q.Collection('auth0_jwt'))))).toBe(0);
