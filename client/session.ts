@@ -177,7 +177,10 @@ export class FaunaSession {
   }
 
   private hold(login: FaunaLogin): HeldLogin {
-    const lifetime = Math.max(0, login.expiresAt - this.settings.now());
+    const now = this.settings.now();
+    // Expired logins need no ending at logout: forget them, and their secrets.
+    for (const old of this.received) if (old.expiresAt <= now) this.received.delete(old);
+    const lifetime = Math.max(0, login.expiresAt - now);
     const held: HeldLogin = {
       secret: login.secret,
       expiresAt: login.expiresAt,

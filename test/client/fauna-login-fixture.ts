@@ -1,4 +1,5 @@
-import type { Client } from 'faunadb';
+import { query as q, type Client } from 'faunadb';
+import { AUTH0_JWT_COLLECTION } from '../../actions/lib/schema-names';
 import { createFaunaClient } from '../../actions/lib/fauna-client';
 import { loginClaims } from '../../actions/fauna-login/claims';
 import { buildLoginQuery, type LoginQueryResult } from '../../actions/fauna-login/login-query';
@@ -24,6 +25,8 @@ export interface LoginFixture {
   login(user?: string, ttlSeconds?: number): Promise<Record<string, unknown>>;
   /** A raw client for `secret`, to see what Fauna itself says about it. */
   clientFor(secret: string): Client;
+  /** What revoke:user or a password change does: every login's auth0_jwt document goes. */
+  revokeAllLogins(): Promise<void>;
 }
 
 export async function createLoginFixture(): Promise<LoginFixture> {
@@ -46,6 +49,9 @@ export async function createLoginFixture(): Promise<LoginFixture> {
       return { sub: user, aud: 'spa', ...loginClaims(NAMESPACE, result.secret, result.exp) };
     },
     clientFor: (secret) => createFaunaClient({ faunaEndpoint: TEST_ENDPOINT, faunaSecret: secret }, fake.fetch),
+    async revokeAllLogins() {
+      await admin.query(q.Map(q.Paginate(q.Documents(q.Collection(AUTH0_JWT_COLLECTION))), q.Lambda('ref', q.Delete(q.Var('ref')))));
+    },
   };
 }
 
@@ -82,4 +88,13 @@ export async function rejectionOf(promise: Promise<unknown>): Promise<unknown> {
     return err;
   }
   throw new Error('expected a rejection');
+}
+
+/** A promise the test resolves when it chooses: holds a renewal or a request in flight. */
+export function gate(): { readonly opened: Promise<void>; open(): void } {
+  let open: () => void = () => undefined;
+  const opened = new Promise<void>((resolve) => {
+    open = resolve;
+  });
+  return { opened, open };
 }

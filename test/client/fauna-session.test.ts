@@ -8,6 +8,7 @@ import {
   createLoginFixture,
   describeError,
   expectNoSecret,
+  gate,
   recordingFetch,
   rejectionOf,
   type LoginFixture,
@@ -111,21 +112,18 @@ describe('FaunaSession.query', () => {
   });
 
   it('N concurrent queries during a due renewal wait for ONE renewal', async () => {
-    let release: () => void = () => undefined;
-    const gate = new Promise<void>((resolve) => {
-      release = resolve;
-    });
+    const held = gate();
     const session = await sessionFor({
       renew: async () => {
         renewCalls += 1;
-        await gate;
+        await held.opened;
         return fx.login();
       },
     });
     fx.clock.now = session.expiresAt + 1;
     const queries = Array.from({ length: 10 }, () => caller(session));
     await new Promise((resolve) => setTimeout(resolve, 10));
-    release();
+    held.open();
     expect(await Promise.all(queries)).toEqual(Array(10).fill('auth0|alice'));
     expect(renewCalls).toBe(1);
     expect(new Set(bearers)).toEqual(new Set([fx.minted[1]]));
@@ -134,8 +132,7 @@ describe('FaunaSession.query', () => {
   it('after a revocation, a 401 renews once and retries the query once', async () => {
     const session = await sessionFor();
     await caller(session);
-    // What revoke:user or a password change does: the login's auth0_jwt document goes.
-    await fx.admin.query(q.Map(q.Paginate(q.Documents(q.Collection(AUTH0_JWT_COLLECTION))), q.Lambda('ref', q.Delete(q.Var('ref')))));
+    await fx.revokeAllLogins();
 
     expect(await caller(session)).toBe('auth0|alice');
     expect(renewCalls).toBe(1);
@@ -144,17 +141,14 @@ describe('FaunaSession.query', () => {
 
   it('concurrent queries refused after a revocation share one renewal', async () => {
     const session = await sessionFor();
-    await fx.admin.query(q.Map(q.Paginate(q.Documents(q.Collection(AUTH0_JWT_COLLECTION))), q.Lambda('ref', q.Delete(q.Var('ref')))));
+    await fx.revokeAllLogins();
     const results = await Promise.all(Array.from({ length: 8 }, () => caller(session)));
     expect(results).toEqual(Array(8).fill('auth0|alice'));
     expect(renewCalls).toBe(1);
   });
 
   it('a 401 arriving after another renewal finished retries with that secret, without renewing again', async () => {
-    let release: () => void = () => undefined;
-    const gate = new Promise<void>((resolve) => {
-      release = resolve;
-    });
+    const slowNetwork = gate();
     const record = recordingFetch(fx.fake.fetch, bearers);
     let held = false;
     const session = await sessionFor({
@@ -162,15 +156,15 @@ describe('FaunaSession.query', () => {
       fetch: async (input, init) => {
         if (!held) {
           held = true;
-          await gate;
+          await slowNetwork.opened;
         }
         return record(input, init);
       },
     });
-    await fx.admin.query(q.Map(q.Paginate(q.Documents(q.Collection(AUTH0_JWT_COLLECTION))), q.Lambda('ref', q.Delete(q.Var('ref')))));
+    await fx.revokeAllLogins();
     const slow = caller(session);
     await session.renewNow();
-    release();
+    slowNetwork.open();
     expect(await slow).toBe('auth0|alice');
     expect(renewCalls).toBe(1);
     expect(bearers).toEqual([fx.minted[0], fx.minted[1]]);
@@ -182,11 +176,11 @@ describe('FaunaSession.query', () => {
         renewCalls += 1;
         const claims = await fx.login();
         // The user was revoked again before the app could use the new secret.
-        await fx.admin.query(q.Map(q.Paginate(q.Documents(q.Collection(AUTH0_JWT_COLLECTION))), q.Lambda('ref', q.Delete(q.Var('ref')))));
+        await fx.revokeAllLogins();
         return claims;
       },
     });
-    await fx.admin.query(q.Map(q.Paginate(q.Documents(q.Collection(AUTH0_JWT_COLLECTION))), q.Lambda('ref', q.Delete(q.Var('ref')))));
+    await fx.revokeAllLogins();
     const err = await rejectionOf(caller(session));
     expect(err).toBeInstanceOf(FaunaClientError);
     expect((err as FaunaClientError).code).toBe('ERR_SECRET_REJECTED');
@@ -329,21 +323,28 @@ describe('FaunaSession.logout', () => {
     expect(await fx.clientFor(stillLive).query(WHO_AM_I)).toBeDefined();
   });
 
+  it('leaves out logins that have expired: nothing to end, no request', async () => {
+    const session = await sessionFor({}, 'auth0|alice', 60);
+    fx.clock.now = session.expiresAt;
+    await caller(session); // renewed: the first login has expired
+    fx.clock.now += 1_000;
+    bearers.length = 0;
+    await session.logout();
+    expect(bearers).toEqual([fx.minted[1]]);
+  });
+
   it('a logout during a renewal also ends the login that renewal brings; the waiting query is refused', async () => {
-    let release: () => void = () => undefined;
-    const gate = new Promise<void>((resolve) => {
-      release = resolve;
-    });
+    const held = gate();
     const session = await sessionFor({
       renew: async () => {
-        await gate;
+        await held.opened;
         return fx.login();
       },
     });
     fx.clock.now = session.expiresAt - 1;
     const waiting = rejectionOf(caller(session));
     const loggingOut = session.logout();
-    release();
+    held.open();
     await loggingOut;
     expect(((await waiting) as FaunaClientError).code).toBe('ERR_LOGGED_OUT');
     expect(fx.minted).toHaveLength(2);
@@ -357,7 +358,7 @@ describe('FaunaSession.logout', () => {
 
   it('a login already revoked is fine (401 means ended)', async () => {
     const session = await sessionFor();
-    await fx.admin.query(q.Map(q.Paginate(q.Documents(q.Collection(AUTH0_JWT_COLLECTION))), q.Lambda('ref', q.Delete(q.Var('ref')))));
+    await fx.revokeAllLogins();
     await expect(session.logout()).resolves.toBeUndefined();
   });
 
