@@ -102,6 +102,7 @@ export function buildReadStateQuery(schema: readonly SchemaDefinition[]): Expr {
             source: q.Select('source', q.Var('doc')),
             terms: q.Select('terms', q.Var('doc'), []),
             unique: q.Select('unique', q.Var('doc'), false),
+            active: q.Select('active', q.Var('doc'), true),
           },
         );
         break;
@@ -122,6 +123,8 @@ export interface ObservedIndex {
   readonly source: unknown;
   readonly terms: unknown;
   readonly unique: unknown;
+  /** False while the core builds it in the background (a new index over > 128 documents). */
+  readonly active: boolean;
 }
 export interface ObservedVersioned {
   readonly fingerprint: string | null;
@@ -164,7 +167,12 @@ export function decodeState(value: unknown, schema: readonly SchemaDefinition[])
         };
         break;
       case 'index':
-        state.index[def.name] = { source: observed.source, terms: observed.terms, unique: observed.unique };
+        state.index[def.name] = {
+          source: observed.source,
+          terms: observed.terms,
+          unique: observed.unique,
+          active: observed.active !== false,
+        };
         break;
       case 'function':
       case 'role':
@@ -209,7 +217,9 @@ function planIndex(def: IndexDefinition, observed: ObservedIndex): PlanEntry {
   if (!sameSource(observed.source, def)) differs.push('source');
   if (!sameTerms(observed.terms, def)) differs.push('terms');
   if ((observed.unique === true) !== def.unique) differs.push('unique');
-  if (differs.length === 0) return { definition: def, action: 'unchanged', reason: 'as defined' };
+  if (differs.length === 0) {
+    return { definition: def, action: 'unchanged', reason: observed.active ? 'as defined' : BUILDING };
+  }
   return {
     definition: def,
     action: 'conflict',
@@ -218,6 +228,9 @@ function planIndex(def: IndexDefinition, observed: ObservedIndex): PlanEntry {
       `delete index ${def.name} (documents are kept) and run setup again`,
   };
 }
+
+/** The reason of an unchanged index whose background build has not finished. */
+export const BUILDING = 'still building: Match on it fails until it is active';
 
 function planCollection(def: CollectionDefinition, observed: ObservedCollection): PlanEntry {
   if (def.historyDays !== null && observed.historyDays !== def.historyDays) {
@@ -317,4 +330,24 @@ export function isApplyResult(value: unknown): value is ApplyResult {
   return value.keys.every(
     (key: unknown) => isRecord(key) && typeof key.role === 'string' && typeof key.id === 'string' && typeof key.secret === 'string',
   );
+}
+
+// ---- waiting for index builds ----------------------------------------------------------------
+
+/**
+ * One read: `{name: active}` for each index of the schema. An index created over a collection
+ * holding more than 128 documents is built in the background and answers Match with 400
+ * `instance not found` until `active` is true (fauna/faunadb model/doc/Index.scala BuildSyncSize).
+ */
+export function buildIndexActivityQuery(schema: readonly SchemaDefinition[]): Expr {
+  const indexes = schema.filter((def): def is IndexDefinition => def.kind === 'index');
+  return wrap(Object.fromEntries(indexes.map((def) => [def.name, q.Select('active', q.Get(q.Index(def.name)), true)])));
+}
+
+/** The names of the indexes the activity query reports as still building. */
+export function buildingIndexes(value: unknown, schema: readonly SchemaDefinition[]): string[] {
+  if (!isRecord(value)) throw unexpected('the indexes');
+  const names = schema.filter((def) => def.kind === 'index').map((def) => def.name);
+  for (const name of names) if (typeof value[name] !== 'boolean') throw unexpected(`index ${name}'s active flag`);
+  return names.filter((name) => value[name] === false);
 }

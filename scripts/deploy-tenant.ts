@@ -11,7 +11,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { SettingName } from '../actions/lib/settings';
-import { mergeBindings } from './deploy/bindings';
+import { mergeBindings, readBackDifference } from './deploy/bindings';
 import { checkBundle, type CheckedBundle } from './deploy/bundles';
 import { DeployRefusedError } from './deploy/deploy-refused';
 import {
@@ -94,6 +94,12 @@ async function deployTenant(options: Options, env: EnvBag): Promise<void> {
   const auth0 = credentials.credentials;
   const values = settings.settings;
   if (values.defaulted.length > 0) console.log(`Using the documented default for: ${values.defaulted.join(', ')}`);
+  const loginKey = values.values.get('FAUNA_SECRET');
+  if (loginKey !== undefined && loginKey === values.values.get('FAUNA_REVOKE_SECRET')) {
+    console.log(
+      "Note: FAUNA_SECRET and FAUNA_REVOKE_SECRET are the same key, so both Actions share it (the weaker choice: see \"The Actions' keys\" in the README).",
+    );
+  }
   if (values.omitted.length > 0) console.log(`Not set, so not sent (the Actions treat them as unset): ${values.omitted.join(', ')}`);
 
   // 2. Build, then 3. the bundles and the tenant file, still before any call to Auth0.
@@ -163,10 +169,10 @@ async function deployTenant(options: Options, env: EnvBag): Promise<void> {
   // 6. Read the bindings back: every binding we meant to keep must be there, in order.
   const lost: string[] = [];
   for (const change of bindingChanges) {
-    const now = toBindingSpecs(change.trigger, await listBindings(client, change.trigger)).specs.map((b) => b.action_name);
-    console.log(`Bindings now on ${change.trigger}: ${now.join(', ') || '(none)'}`);
-    const expected = change.merged.map((b) => b.action_name);
-    if (now.join('\n') !== expected.join('\n')) lost.push(`${change.trigger}: expected ${expected.join(', ')}`);
+    const now = toBindingSpecs(change.trigger, await listBindings(client, change.trigger));
+    console.log(`Bindings now on ${change.trigger}: ${now.specs.map((b) => b.action_name).join(', ') || '(none)'}`);
+    const difference = readBackDifference(change.trigger, change.merged, now);
+    if (difference !== undefined) lost.push(difference);
   }
   if (lost.length > 0) {
     throw new DeployRefusedError('ERR_DEPLOY_BINDINGS', 'The import finished but the bindings differ from the plan', lost);

@@ -6,6 +6,7 @@
  * Reads FAUNA_ENDPOINT and FAUNA_ADMIN_SECRET from the environment or `.env`.
  */
 import { parseArgs } from 'node:util';
+import type { Client } from 'faunadb';
 import { AuthFaunaError, FaunaQueryError, SettingsError } from '../actions/lib/errors';
 import { createFaunaClient, queryWithRetry } from '../actions/lib/fauna-client';
 import { redact } from '../actions/lib/log';
@@ -16,8 +17,11 @@ import {
 } from '../fauna/admin-connection';
 import { SCHEMA } from '../fauna/definitions';
 import {
+  BUILDING,
   buildApplyQuery,
+  buildIndexActivityQuery,
   buildReadStateQuery,
+  buildingIndexes,
   decodeState,
   isApplyResult,
   planChanges,
@@ -26,22 +30,31 @@ import {
 import { ACTION_KEYS, keyRolesLabel, type ActionKeySpec } from '../fauna/roles';
 import { readEnvironment, runScript } from './environment';
 
-export const USAGE = `Usage: npm run setup:fauna -- [--dry-run] [--create-action-key] [--create-revoke-key] [--create-shared-key]
+export const USAGE = `Usage: npm run setup:fauna -- [--dry-run] [--create-action-key] [--create-revoke-key] [--create-shared-key] [--wait-seconds N]
 
-  --dry-run            print the plan; write nothing
+  --dry-run            print the plan (and indexes still building); write nothing
+  --wait-seconds N     how long to wait for indexes still building before giving up (default 600)
   --create-action-key  also create a key for the fauna-login Action and print its secret once
   --create-revoke-key  also create a key for the revoke-fauna-secrets Action and print its secret once
   --create-shared-key  also create one key holding both roles, for Actions sharing one FAUNA_SECRET
 
 Reads FAUNA_ENDPOINT and FAUNA_ADMIN_SECRET (an admin key) from the environment or .env.`;
 
-export type SetupDependencies = AdminScriptDependencies;
+export interface SetupDependencies extends AdminScriptDependencies {
+  /** Injected for tests; default real time. */
+  readonly now?: () => number;
+  readonly sleep?: (ms: number) => Promise<void>;
+}
 
 const DEFAULT_BUDGET_MS = 30_000;
+const DEFAULT_WAIT_SECONDS = 600;
+const POLL_MS = 2_000;
+
+const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 function planLine(entry: PlanEntry): string {
   const action = entry.action === 'conflict' ? 'CONFLICT' : entry.action;
-  const detail = entry.action === 'unchanged' ? '' : ` (${entry.reason})`;
+  const detail = entry.action === 'unchanged' && entry.reason !== BUILDING ? '' : ` (${entry.reason})`;
   return `  ${action.padEnd(9)} ${entry.definition.kind.padEnd(10)} ${entry.definition.name}${detail}`;
 }
 
@@ -51,7 +64,7 @@ function keyPlanLine(key: ActionKeySpec): string {
 
 /** Runs the setup; resolves to the process exit code (0 done, 1 failed, 2 bad usage). */
 export async function runSetup(argv: readonly string[], deps: SetupDependencies): Promise<number> {
-  let flags: Partial<Record<'dry-run' | 'help' | ActionKeySpec['flag'], boolean>>;
+  let flags: Partial<Record<'dry-run' | 'help' | ActionKeySpec['flag'], boolean>> & { 'wait-seconds'?: string };
   try {
     flags = parseArgs({
       args: [...argv],
@@ -60,6 +73,7 @@ export async function runSetup(argv: readonly string[], deps: SetupDependencies)
         'create-action-key': { type: 'boolean' },
         'create-revoke-key': { type: 'boolean' },
         'create-shared-key': { type: 'boolean' },
+        'wait-seconds': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
@@ -73,6 +87,12 @@ export async function runSetup(argv: readonly string[], deps: SetupDependencies)
   if (flags.help === true) {
     deps.out(USAGE);
     return 0;
+  }
+  const waitSeconds = flags['wait-seconds'] === undefined ? DEFAULT_WAIT_SECONDS : Number(flags['wait-seconds']);
+  if (!Number.isInteger(waitSeconds) || waitSeconds < 0) {
+    deps.err('ERR_USAGE: --wait-seconds must be a whole number of seconds, 0 or more');
+    deps.err(USAGE);
+    return 2;
   }
 
   let secret: string | undefined;
@@ -103,9 +123,12 @@ export async function runSetup(argv: readonly string[], deps: SetupDependencies)
       );
       return 1;
     }
+    const building = plan.filter((entry) => entry.reason === BUILDING).map((entry) => entry.definition.name);
+    const waitForIndexes = () =>
+      waitForIndexBuilds(client, { budgetMs, waitSeconds, now: deps.now ?? Date.now, sleep: deps.sleep ?? realSleep, say });
     if (changes === 0 && keys.length === 0) {
       say('Fauna schema is up to date: nothing to write.');
-      return 0;
+      return flags['dry-run'] === true || building.length === 0 ? 0 : await waitForIndexes();
     }
     if (flags['dry-run'] === true) {
       say(`Dry run: ${changes} schema change(s) and ${keys.length} key(s) planned; nothing written.`);
@@ -127,7 +150,9 @@ export async function runSetup(argv: readonly string[], deps: SetupDependencies)
       // The one place a secret is printed, on purpose: the admin asked for it with a flag.
       deps.out(`  ${key.secret}`);
     }
-    return 0;
+    // An index created over a populated collection is built in the background: "done" must
+    // mean logins work, so wait for it.
+    return await waitForIndexes();
   } catch (e) {
     if (e instanceof SettingsError) {
       for (const problem of e.problems) complain(`${e.code}: ${problem.message}`);
@@ -140,6 +165,38 @@ export async function runSetup(argv: readonly string[], deps: SetupDependencies)
       return 1;
     }
     throw e;
+  }
+}
+
+interface WaitOptions {
+  readonly budgetMs: number;
+  readonly waitSeconds: number;
+  readonly now: () => number;
+  readonly sleep: (ms: number) => Promise<void>;
+  readonly say: (line: string) => void;
+}
+
+/** Polls the schema's indexes until all are active (0) or the wait runs out (1). */
+async function waitForIndexBuilds(client: Client, options: WaitOptions): Promise<number> {
+  const started = options.now();
+  const deadline = started + options.waitSeconds * 1000;
+  for (;;) {
+    const read = await queryWithRetry<unknown>(client, buildIndexActivityQuery(SCHEMA), { budgetMs: options.budgetMs });
+    const building = buildingIndexes(read.value, SCHEMA);
+    const waited = Math.round((options.now() - started) / 1000);
+    if (building.length === 0) {
+      if (waited > 0) options.say(`Every index is active (waited ${waited} s).`);
+      return 0;
+    }
+    if (options.now() >= deadline) {
+      throw new AuthFaunaError(
+        'ERR_INDEX_BUILDING',
+        `index(es) ${building.join(', ')} still building after ${waited} s; until they are active, logins fail ` +
+          '(400 instance not found). Run `npm run setup:fauna` again later: it writes nothing and waits again',
+      );
+    }
+    options.say(`Waiting for index build(s) to finish: ${building.join(', ')} (${waited} s so far, up to ${options.waitSeconds} s)`);
+    await options.sleep(Math.min(POLL_MS, Math.max(0, deadline - options.now())));
   }
 }
 

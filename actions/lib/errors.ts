@@ -15,6 +15,8 @@ export type ErrorCode =
   /** 410: the server has FQL v4 switched off (`allow_v4_queries`). */
   | 'ERR_FAUNA_V4_DISABLED'
   | 'ERR_SCHEMA_CONFLICT'
+  /** setup:fauna gave up waiting for a background index build. */
+  | 'ERR_INDEX_BUILDING'
   | 'ERR_REVOCATION_INCOMPLETE'
   | 'ERR_USAGE'
   | 'ERR_RUNTIME_UNAVAILABLE';

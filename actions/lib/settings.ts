@@ -102,7 +102,16 @@ export const SETTINGS = {
   FAUNA_SECRET: {
     required: true,
     secret: true,
-    description: 'The Fauna key the Actions use (see the README for the role it needs).',
+    description: "The Fauna key of the Action (the login Action's: role auth0_fauna_login_action).",
+    parse: nonEmpty,
+  },
+  // Deploy-time only: tenant.yaml sends it as the revoke Action's FAUNA_SECRET, so a leaked
+  // login key cannot delete anything and a leaked revoke key cannot mint.
+  FAUNA_REVOKE_SECRET: {
+    required: true,
+    secret: true,
+    description:
+      "The Fauna key of the revoke-fauna-secrets Action (role auth0_fauna_revoke_action), deployed as that Action's FAUNA_SECRET.",
     parse: nonEmpty,
   },
   FAUNA_ENDPOINT: {

@@ -1,5 +1,5 @@
 import { runScript, type ScriptRun } from './support/run-script';
-import { CREDENTIALS, FAUNA_KEY, HAS_REVOKE, SETTINGS_ENV, bundle, only, secretsPrinted } from './support/deploy-env';
+import { CREDENTIALS, FAUNA_KEY, HAS_REVOKE, REVOKE_KEY, SETTINGS_ENV, bundle, only, secretsPrinted } from './support/deploy-env';
 
 // One real auth0-deploy-cli import (~30-50 s) against a tenant with no Actions at all.
 describe('npm run deploy:tenant on an empty tenant', () => {
@@ -35,7 +35,12 @@ describe('npm run deploy:tenant on an empty tenant', () => {
       const revoke = creates.find((r) => (r.body as { name: string }).name === 'revoke-fauna-secrets')?.body as Record<string, unknown>;
       expect(revoke).toMatchObject({ runtime: 'node22', supported_triggers: [{ id: 'post-change-password', version: 'v2' }] });
       expect(revoke.code).toBe(bundle('revoke-fauna-secrets'));
-      expect((revoke.secrets as { name: string }[]).map((s) => s.name)).toEqual(['FAUNA_SECRET', 'FAUNA_ENDPOINT', 'FAUNA_TIMEOUT_MS']);
+      // Its own key: FAUNA_REVOKE_SECRET, sent as the revoke Action's FAUNA_SECRET.
+      expect(revoke.secrets).toEqual([
+        { name: 'FAUNA_SECRET', value: REVOKE_KEY },
+        { name: 'FAUNA_ENDPOINT', value: 'https://fauna.example.com:8443' },
+        { name: 'FAUNA_TIMEOUT_MS', value: '5000' },
+      ]);
     }
   });
 

@@ -9,7 +9,7 @@ import { SCHEMA } from '../../fauna/definitions';
 import { fingerprint } from '../../fauna/plan';
 import { LOGIN_SECRET } from '../../fauna/roles';
 import type { SchemaDefinition } from '../../fauna/schema';
-import { runSetup } from '../../scripts/setup-fauna';
+import { runSetup, type SetupDependencies } from '../../scripts/setup-fauna';
 import {
   TEST_ENDPOINT,
   collectionRef,
@@ -50,6 +50,14 @@ function stateBody(present: (def: SchemaDefinition) => boolean, override: Partia
   return resourceBody(state);
 }
 
+/** The index-activity poll's answer: every index active but those named. */
+function activityBody(building: readonly string[] = []) {
+  return resourceBody(
+    Object.fromEntries(SCHEMA.filter((def) => def.kind === 'index').map((def) => [def.name, !building.includes(def.name)])),
+  );
+}
+const ALL_ACTIVE = { status: 200, body: activityBody() };
+
 const EMPTY = () => false;
 const COMPLETE = () => true;
 
@@ -69,13 +77,19 @@ function scriptFauna(replies: { status: number; body: string }[]): Recorded {
   return recorded;
 }
 
-async function setup(argv: string[], recorded: Recorded, env: Record<string, string> = ENV): Promise<number> {
+async function setup(
+  argv: string[],
+  recorded: Recorded,
+  env: Record<string, string> = ENV,
+  clock?: Pick<SetupDependencies, 'now' | 'sleep'>,
+): Promise<number> {
   return runSetup(argv, {
     env,
     out: (line) => recorded.out.push(line),
     err: (line) => recorded.err.push(line),
     budgetMs: 2_000,
     fetch: globalThis.fetch,
+    ...clock,
   });
 }
 
@@ -91,11 +105,14 @@ describe('npm run setup:fauna', () => {
     const recorded = scriptFauna([
       { status: 200, body: stateBody(EMPTY) },
       { status: 200, body: resourceBody({ changes: SCHEMA.length, keys: [] }) },
+      ALL_ACTIVE,
     ]);
 
     expect(await setup([], recorded)).toBe(0);
 
-    expect(recorded.bodies).toHaveLength(2);
+    // The read, the write, then one read of the indexes' build state.
+    expect(recorded.bodies).toHaveLength(3);
+    expect(JSON.stringify(recorded.bodies[2])).toContain('"select":"active"');
     // The read query writes nothing.
     expect(Object.values(countCalls(recorded.bodies[0])).every((n) => n === 0)).toBe(true);
     const defined = (kind: string) => SCHEMA.filter((def) => def.kind === kind).length;
@@ -136,11 +153,12 @@ describe('npm run setup:fauna', () => {
     const recorded = scriptFauna([
       { status: 200, body: stateBody(COMPLETE, { [LOGIN_SECRET_ROLE]: { fingerprint: 'from-an-older-release' } }) },
       { status: 200, body: resourceBody({ changes: 1, keys: [] }) },
+      ALL_ACTIVE,
     ]);
 
     expect(await setup([], recorded)).toBe(0);
 
-    expect(recorded.bodies).toHaveLength(2);
+    expect(recorded.bodies).toHaveLength(3);
     expect(countCalls(recorded.bodies[1])).toEqual({
       create_collection: 0,
       create_index: 0,
@@ -189,6 +207,7 @@ describe('npm run setup:fauna', () => {
     const recorded = scriptFauna([
       { status: 200, body: stateBody(COMPLETE) },
       { status: 200, body: resourceBody({ changes: 0, keys: [{ role: LOGIN_ACTION_ROLE, id: '381', secret: CREATED_KEY_SECRET }] }) },
+      ALL_ACTIVE,
     ]);
 
     expect(await setup(['--create-action-key'], recorded)).toBe(0);
@@ -211,6 +230,7 @@ describe('npm run setup:fauna', () => {
         status: 200,
         body: resourceBody({ changes: 0, keys: [{ role: `${LOGIN_ACTION_ROLE} + ${REVOKE_ACTION_ROLE}`, id: '382', secret: CREATED_KEY_SECRET }] }),
       },
+      ALL_ACTIVE,
     ]);
 
     expect(await setup(['--create-shared-key'], recorded)).toBe(0);
@@ -260,5 +280,89 @@ describe('npm run setup:fauna', () => {
 
     expect(recorded.err[0]).toMatch(/^ERR_USAGE: .*--force/);
     expect(recorded.err.join('\n')).toContain('--dry-run');
+  });
+});
+
+describe('npm run setup:fauna and indexes still building', () => {
+  const NOTES_INDEX = 'notes_by_owner';
+  const indexState = (active: boolean) => {
+    const def = SCHEMA.find((d) => d.name === NOTES_INDEX);
+    if (def?.kind !== 'index' || def.source.kind !== 'collection') throw new Error(`expected index ${NOTES_INDEX} in the schema`);
+    return { source: collectionRef(def.source.name), terms: def.terms.map((field) => ({ field })), unique: def.unique, active };
+  };
+  /** A clock that moves only when setup sleeps: the wait is measured, never spent. */
+  const fakeClock = () => {
+    let now = 0;
+    const slept: number[] = [];
+    return {
+      slept,
+      clock: {
+        now: () => now,
+        sleep: async (ms: number) => {
+          slept.push(ms);
+          now += ms;
+        },
+      },
+    };
+  };
+
+  it('waits after its write until every index is active, with progress, then says so', async () => {
+    const recorded = scriptFauna([
+      { status: 200, body: stateBody((def) => def.name !== NOTES_INDEX) },
+      { status: 200, body: resourceBody({ changes: 1, keys: [] }) },
+      { status: 200, body: activityBody([NOTES_INDEX]) },
+      { status: 200, body: activityBody([NOTES_INDEX]) },
+      ALL_ACTIVE,
+    ]);
+    const { clock, slept } = fakeClock();
+
+    expect(await setup([], recorded, ENV, clock)).toBe(0);
+
+    expect(recorded.bodies).toHaveLength(5);
+    expect(slept).toEqual([2000, 2000]);
+    const progress = recorded.out.filter((line) => line.startsWith('Waiting for index build(s) to finish'));
+    expect(progress).toEqual([
+      `Waiting for index build(s) to finish: ${NOTES_INDEX} (0 s so far, up to 600 s)`,
+      `Waiting for index build(s) to finish: ${NOTES_INDEX} (2 s so far, up to 600 s)`,
+    ]);
+    expect(recorded.out.at(-1)).toBe('Every index is active (waited 4 s).');
+  });
+
+  it('gives up after --wait-seconds with a message naming the index and what to do', async () => {
+    const recorded = scriptFauna([
+      { status: 200, body: stateBody(COMPLETE, { [NOTES_INDEX]: indexState(false) }) },
+      ...Array.from({ length: 4 }, () => ({ status: 200, body: activityBody([NOTES_INDEX]) })),
+    ]);
+    const { clock } = fakeClock();
+
+    expect(await setup(['--wait-seconds', '5'], recorded, ENV, clock)).toBe(1);
+
+    // Nothing to write: one read, then polls at 0, 2, 4 and 5 s.
+    expect(recorded.bodies).toHaveLength(5);
+    const error = recorded.err.join('\n');
+    expect(error).toContain(`ERR_INDEX_BUILDING: index(es) ${NOTES_INDEX} still building after 5 s`);
+    expect(error).toContain('Run `npm run setup:fauna` again later');
+    printedNoAdminKey(recorded);
+  });
+
+  it('shows an index still building on --dry-run, and does not wait', async () => {
+    const recorded = scriptFauna([{ status: 200, body: stateBody(COMPLETE, { [NOTES_INDEX]: indexState(false) }) }]);
+
+    expect(await setup(['--dry-run'], recorded)).toBe(0);
+
+    expect(recorded.bodies).toHaveLength(1);
+    expect(recorded.out.some((line) => new RegExp(`unchanged\\s+index\\s+${NOTES_INDEX} \\(still building`).test(line))).toBe(true);
+    expect(recorded.out.filter((line) => /unchanged\s+index\s+\w+$/.test(line))).toHaveLength(
+      SCHEMA.filter((def) => def.kind === 'index').length - 1,
+    );
+  });
+
+  it('refuses a --wait-seconds that is not a whole number, sending nothing', async () => {
+    const recorded = scriptFauna([]);
+
+    expect(await setup(['--wait-seconds', 'soon'], recorded)).toBe(2);
+
+    expect(recorded.bodies).toHaveLength(0);
+    expect(recorded.err[0]).toBe('ERR_USAGE: --wait-seconds must be a whole number of seconds, 0 or more');
   });
 });
