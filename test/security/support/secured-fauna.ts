@@ -39,13 +39,13 @@ export function printedKeys(lines: readonly string[]): Record<string, string> {
   return keys;
 }
 
-export async function startSecuredFauna(endpoint: string, fetchFor?: (fake: FakeFauna) => typeof globalThis.fetch): Promise<SecuredFauna> {
+export async function startSecuredFauna(endpoint: string): Promise<SecuredFauna> {
   let clock = START;
   const fake = new FakeFauna({ now: () => clock, secrets: { [ADMIN_KEY]: 'admin' } });
   const lines: string[] = [];
   const code = await runSetup(['--create-action-key', '--create-revoke-key'], {
     env: { FAUNA_ENDPOINT: endpoint, FAUNA_ADMIN_SECRET: ADMIN_KEY },
-    fetch: fetchFor?.(fake) ?? fake.fetch,
+    fetch: fake.fetch,
     out: (line) => lines.push(line),
     err: (line) => lines.push(line),
   });
