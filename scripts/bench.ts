@@ -1,20 +1,25 @@
 /**
- * `npm run bench`: sizes, cold load, per-login cost and round trips of the built Action bundles,
- * each next to a baseline measured in the same run. Prints the results and writes them to
- * bench/RESULTS.md. Figures only: nothing here fails on a timing.
+ * `npm run bench`: sizes, cold load (on this Node and on Auth0's Node 22), per-login cost and
+ * round trips of the built Action bundles, each next to a baseline measured in the same run.
+ * Writes the figures to bench/results.json and renders from them both bench/RESULTS.md and the
+ * README's benchmark table, so the two always show the same run. Figures only: nothing here
+ * fails on a timing. `npm run bench -- --render` re-renders both from results.json, measuring
+ * nothing.
  */
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { listActionBundles, REPO_ROOT } from './bench/action-bundles';
 import { measureBundleSize } from './bench/bundle-size';
-import { compareColdLoad } from './bench/cold-load';
+import { AuthFaunaError } from '../actions/lib/errors';
+import { compareColdLoad, CURRENT_RUNTIME, type Runtime } from './bench/cold-load';
 import { faunaWithSchema } from './bench/fauna-in-process';
 import { measureLoginCost } from './bench/login-cost';
 import { buildNaiveBundle } from './bench/naive-build';
-import { LOGIN_BUNDLE, renderResults, type BundleFigures } from './bench/results-table';
+import { LOGIN_BUNDLE, renderReadmeSummary, renderResults, withReadmeSummary, type Auth0RuntimeColdLoad, type BenchFigures, type BundleFigures } from './bench/results-table';
 import { compareRoundTrips } from './bench/round-trips';
 import { sameRequestAsNaive } from './bench/wire-equivalence';
+import { ensureNode22 } from './runtime/node22';
 
 const COLD_LOAD_PROCESSES = 30;
 const LOGINS = 1_000;
@@ -24,13 +29,44 @@ const ROUND_TRIP_MS = 30;
 
 const step = (what: string) => process.stderr.write(`bench: ${what}\n`);
 
+const FIGURES_FILE = path.join(REPO_ROOT, 'bench', 'results.json');
+const RESULTS_FILE = path.join(REPO_ROOT, 'bench', 'RESULTS.md');
+const README_FILE = path.join(REPO_ROOT, 'README.md');
+
+/** RESULTS.md and the README's table, both from `figures`; prints the former. */
+function writeReports(figures: BenchFigures): void {
+  const markdown = renderResults(figures);
+  fs.writeFileSync(RESULTS_FILE, markdown);
+  // Read just before writing: other work may be editing the rest of the README.
+  fs.writeFileSync(README_FILE, withReadmeSummary(fs.readFileSync(README_FILE, 'utf8'), renderReadmeSummary(figures)));
+  process.stdout.write(`${markdown}\nWritten to ${[FIGURES_FILE, RESULTS_FILE, README_FILE].map((f) => path.relative(process.cwd(), f)).join(', ')}\n`);
+}
+
+/** Auth0's runtime for the cold-load comparison, or why this machine cannot run it. */
+function auth0Runtime(): Runtime | { readonly unavailable: string } {
+  try {
+    const node22 = ensureNode22();
+    return { version: node22.version, binary: node22.binary };
+  } catch (err) {
+    if (err instanceof AuthFaunaError) return { unavailable: err.message };
+    throw err;
+  }
+}
+
 async function main(): Promise<void> {
+  if (process.argv.includes('--render')) {
+    writeReports(JSON.parse(fs.readFileSync(FIGURES_FILE, 'utf8')) as BenchFigures);
+    return;
+  }
+  const loadAtStart = os.loadavg()[0];
   const actions = listActionBundles();
   const missing = actions.filter((a) => !fs.existsSync(a.file));
   if (missing.length > 0) throw new Error(`not built: ${missing.map((a) => a.file).join(', ')}; run \`npm run bench\` (it builds first)`);
   const loginAction = actions.find((a) => a.name === LOGIN_BUNDLE);
   if (loginAction === undefined) throw new Error(`rollup.config.js builds no ${LOGIN_BUNDLE} bundle`);
 
+  const node22 = auth0Runtime();
+  let auth0RuntimeColdLoad: Auth0RuntimeColdLoad = 'unavailable' in node22 ? node22 : { unavailable: 'not run' };
   const naiveDir = fs.mkdtempSync(path.join(os.tmpdir(), 'auth0-fauna-naive-'));
   try {
     const bundles: BundleFigures[] = [];
@@ -39,12 +75,16 @@ async function main(): Promise<void> {
       step(`naive build of ${action.name}`);
       const naiveFile = await buildNaiveBundle(action, naiveDir);
       naiveFiles.set(action.name, naiveFile);
-      step(`cold load of ${action.name}, ${COLD_LOAD_PROCESSES} + ${COLD_LOAD_PROCESSES} fresh processes`);
+      // The login bundle also on Node 22, interleaved with this Node's loads of it.
+      const runtimes = action.name === LOGIN_BUNDLE && !('unavailable' in node22) ? [CURRENT_RUNTIME, node22] : [CURRENT_RUNTIME];
+      step(`cold load of ${action.name} on ${runtimes.map((r) => `Node ${r.version}`).join(' and ')}, ${COLD_LOAD_PROCESSES} + ${COLD_LOAD_PROCESSES} fresh processes each`);
+      const [here, onNode22] = compareColdLoad(action.file, naiveFile, COLD_LOAD_PROCESSES, runtimes);
+      if (onNode22 !== undefined) auth0RuntimeColdLoad = { measured: onNode22 };
       bundles.push({
         name: action.name,
         size: measureBundleSize(action.file),
         naiveSize: measureBundleSize(naiveFile),
-        coldLoad: compareColdLoad(action.file, naiveFile, COLD_LOAD_PROCESSES),
+        coldLoad: here,
       });
     }
 
@@ -56,24 +96,25 @@ async function main(): Promise<void> {
     const sameRequest = await sameRequestAsNaive(await faunaWithSchema(), naiveFiles.get(LOGIN_BUNDLE) ?? '');
 
     const cpus = os.cpus();
-    const markdown = renderResults({
+    const figures: BenchFigures = {
       machine: {
         node: process.version,
         cpu: cpus[0]?.model.trim() ?? 'unknown CPU',
         cores: cpus.length,
         platform: `${os.type()} ${os.release()} ${os.arch()}`,
         date: new Date().toISOString().slice(0, 10),
+        loadAverage: { start: loadAtStart, end: os.loadavg()[0] },
       },
       bundles,
       loginCost,
       roundTrips,
       sameRequestAsNaive: sameRequest,
       coldLoadProcesses: COLD_LOAD_PROCESSES,
-    });
-    const resultsFile = path.join(REPO_ROOT, 'bench', 'RESULTS.md');
-    fs.mkdirSync(path.dirname(resultsFile), { recursive: true });
-    fs.writeFileSync(resultsFile, markdown);
-    process.stdout.write(`${markdown}\nWritten to ${path.relative(process.cwd(), resultsFile)}\n`);
+      auth0RuntimeColdLoad,
+    };
+    fs.mkdirSync(path.dirname(FIGURES_FILE), { recursive: true });
+    fs.writeFileSync(FIGURES_FILE, `${JSON.stringify(figures, null, 2)}\n`);
+    writeReports(figures);
   } finally {
     fs.rmSync(naiveDir, { recursive: true, force: true });
   }

@@ -11,16 +11,27 @@ const loaded = process.hrtime.bigint();
 process.stdout.write(String(Number(loaded - started) / 1e6));
 `;
 
-function loadOnceMs(file: string): number {
+function loadOnceMs(nodeBinary: string, file: string): number {
   const env = { ...process.env };
   delete env.NODE_OPTIONS; // whatever loader runs the bench must not slow the child down
-  const out = execFileSync(process.execPath, ['-e', LOAD_ONCE, file], { env, encoding: 'utf8' });
+  const out = execFileSync(nodeBinary, ['-e', LOAD_ONCE, file], { env, encoding: 'utf8' });
   const ms = Number(out.trim());
   if (!Number.isFinite(ms)) throw new Error(`cold load of ${file} printed ${JSON.stringify(out)}`);
   return ms;
 }
 
+/** A Node to load the bundles in: the bench's own, or another (Auth0's Node 22). */
+export interface Runtime {
+  /** `process.version` of that binary, e.g. `v22.23.5`. */
+  readonly version: string;
+  readonly binary: string;
+}
+
+export const CURRENT_RUNTIME: Runtime = { version: process.version, binary: process.execPath };
+
 export interface ColdLoadComparison {
+  /** The runtime these figures were measured on. */
+  readonly node: string;
   readonly built: Summary;
   readonly naive: Summary;
   /** built median / naive median. */
@@ -28,25 +39,32 @@ export interface ColdLoadComparison {
 }
 
 /**
- * Loads each bundle in `processes` fresh Node processes, alternating built and naive so that any
- * drift in machine load hits both equally.
+ * Loads each bundle in `processes` fresh Node processes per runtime, alternating built and naive
+ * and going through the runtimes in turn, so that any drift in machine load hits every series
+ * alike. One comparison per runtime, in the order given.
  */
-export function compareColdLoad(builtFile: string, naiveFile: string, processes: number): ColdLoadComparison {
-  const built: number[] = [];
-  const naive: number[] = [];
+export function compareColdLoad(builtFile: string, naiveFile: string, processes: number, runtimes: readonly Runtime[] = [CURRENT_RUNTIME]): ColdLoadComparison[] {
+  const samples = runtimes.map(() => ({ built: [] as number[], naive: [] as number[] }));
   // One untimed load of each first: the OS file cache then serves both alike.
-  loadOnceMs(builtFile);
-  loadOnceMs(naiveFile);
-  for (let i = 0; i < processes; i += 1) {
-    if (i % 2 === 0) {
-      built.push(loadOnceMs(builtFile));
-      naive.push(loadOnceMs(naiveFile));
-    } else {
-      naive.push(loadOnceMs(naiveFile));
-      built.push(loadOnceMs(builtFile));
-    }
+  for (const runtime of runtimes) {
+    loadOnceMs(runtime.binary, builtFile);
+    loadOnceMs(runtime.binary, naiveFile);
   }
-  const b = summarize(built);
-  const n = summarize(naive);
-  return { built: b, naive: n, ratio: b.median / n.median };
+  for (let i = 0; i < processes; i += 1) {
+    runtimes.forEach((runtime, r) => {
+      const { built, naive } = samples[r];
+      if (i % 2 === 0) {
+        built.push(loadOnceMs(runtime.binary, builtFile));
+        naive.push(loadOnceMs(runtime.binary, naiveFile));
+      } else {
+        naive.push(loadOnceMs(runtime.binary, naiveFile));
+        built.push(loadOnceMs(runtime.binary, builtFile));
+      }
+    });
+  }
+  return runtimes.map((runtime, r) => {
+    const built = summarize(samples[r].built);
+    const naive = summarize(samples[r].naive);
+    return { node: runtime.version, built, naive, ratio: built.median / naive.median };
+  });
 }

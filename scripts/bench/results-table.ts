@@ -16,7 +16,15 @@ export interface MachineFacts {
   readonly cores: number;
   readonly platform: string;
   readonly date: string;
+  /** os.loadavg()[0] when the run started and when it ended: other work on the machine skews figures. */
+  readonly loadAverage?: { readonly start: number; readonly end: number };
 }
+
+/**
+ * The login bundle's cold load on Auth0's runtime (Node 22), measured interleaved with the
+ * bench's own Node in the same run; or why it could not be (e.g. not Linux x64).
+ */
+export type Auth0RuntimeColdLoad = { readonly measured: ColdLoadComparison } | { readonly unavailable: string };
 
 export interface BenchFigures {
   readonly machine: MachineFacts;
@@ -25,6 +33,7 @@ export interface BenchFigures {
   readonly roundTrips: RoundTripReport;
   readonly sameRequestAsNaive: boolean;
   readonly coldLoadProcesses: number;
+  readonly auth0RuntimeColdLoad: Auth0RuntimeColdLoad;
 }
 
 export const LOGIN_BUNDLE = 'fauna-login';
@@ -141,12 +150,27 @@ export function renderResults(f: BenchFigures): string {
     ['target', 'measured', 'met'],
     evaluateTargets(f).map((t) => [t.target, t.measured, t.met ? 'met' : '**not met**']),
   );
+  const loginOnBenchNode = f.bundles.find((b) => b.name === LOGIN_BUNDLE)?.coldLoad;
+  const runtimeSection =
+    'unavailable' in f.auth0RuntimeColdLoad || loginOnBenchNode === undefined
+      ? `Not measured in this run: ${'unavailable' in f.auth0RuntimeColdLoad ? f.auth0RuntimeColdLoad.unavailable : `no ${LOGIN_BUNDLE} bundle`}`
+      : table(
+          ['runtime', `\`${LOGIN_BUNDLE}.js\` median / p90 (ms)`, 'naive median / p90 (ms)', 'cold load vs naive'],
+          [loginOnBenchNode, f.auth0RuntimeColdLoad.measured].map((c) => [
+            `Node ${c.node}`,
+            `${ms(c.built.median)} / ${ms(c.built.p90)}`,
+            `${ms(c.naive.median)} / ${ms(c.naive.p90)}`,
+            pct(c.ratio),
+          ]),
+        );
+  const load = machine.loadAverage === undefined ? '' : `; load average (1 min) ${machine.loadAverage.start.toFixed(2)} at start, ${machine.loadAverage.end.toFixed(2)} at end`;
   return `# Bench results
 
-Written by \`npm run bench\` (scripts/bench.ts); rerun it to measure your machine. Every figure
-stands next to a baseline measured in the same run.
+Written by \`npm run bench\` (scripts/bench.ts) with bench/results.json, the figures both this file
+and the README's benchmark table are rendered from; rerun it to measure your machine. Every
+figure stands next to a baseline measured in the same run.
 
-- Machine: ${machine.cpu} (${machine.cores} cores as os.cpus() reports them), ${machine.platform}
+- Machine: ${machine.cpu} (${machine.cores} cores as os.cpus() reports them), ${machine.platform}${load}
 - Node ${machine.node}; measured ${machine.date}
 
 ## Targets
@@ -161,6 +185,14 @@ typescript + json; no stubs, no minify), built in the same run. Cold load = time
 ${f.coldLoadProcesses} processes per bundle, built and naive alternating.
 
 ${bundles}
+
+### The login bundle on Auth0's runtime
+
+Auth0 runs the Actions on Node 22 (\`node22\`); these tools run on the machine's Node. The same
+\`${LOGIN_BUNDLE}.js\`, cold-loaded on both in the same run, the runtimes taking turns (the first
+row is the one in the table above).
+
+${runtimeSection}
 
 ## Per login (\`fauna-login\`, Fauna answered in-process)
 
@@ -180,4 +212,77 @@ steps are also not atomic. ${roundTrips.action.newUser.wallMs.n} logins per cell
 
 ${rt}
 `;
+}
+
+/** README.md holds the summary between these two lines; `npm run bench` rewrites what is between. */
+export const README_BENCH_START = '<!-- npm run bench writes the figures below; edit scripts/bench/results-table.ts instead -->';
+export const README_BENCH_END = '<!-- end of npm run bench figures -->';
+
+/** The README's benchmark summary: a few rows of the same figures as bench/RESULTS.md. */
+export function renderReadmeSummary(f: BenchFigures): string {
+  const { machine, loginCost, roundTrips } = f;
+  const login = f.bundles.find((b) => b.name === LOGIN_BUNDLE);
+  if (login === undefined) throw new Error(`the figures hold no ${LOGIN_BUNDLE} bundle`);
+  const met = (ok: boolean) => (ok ? 'met' : '**not met**');
+  const cpu = (c: LoginCostReport['newUser']) => `${ms(c.ownCpuUs.median / 1000)} ms (${ms(c.ownCpuUs.p99 / 1000)} ms)`;
+  const wall = (flow: RoundTripReport['action']) => `${ms(flow.newUser.wallMs.median)} ms new, ${ms(flow.returningUser.wallMs.median)} ms returning`;
+  const saved = (key: 'newUser' | 'returningUser') => (roundTrips.separateQueries[key].wallMs.median - roundTrips.action[key].wallMs.median).toFixed(0);
+  const onAuth0Runtime =
+    'measured' in f.auth0RuntimeColdLoad
+      ? [
+          `cold load on Node ${f.auth0RuntimeColdLoad.measured.node} (Auth0's runtime), median`,
+          `${ms(f.auth0RuntimeColdLoad.measured.built.median)} ms`,
+          `${ms(f.auth0RuntimeColdLoad.measured.naive.median)} ms naive (${pct(f.auth0RuntimeColdLoad.measured.ratio)}); Node ${login.coldLoad.node}: ${ms(login.coldLoad.built.median)} ms`,
+          `<= half: ${met(f.auth0RuntimeColdLoad.measured.ratio <= 0.5)}`,
+        ]
+      : ["cold load on Auth0's runtime (Node 22)", 'not measured', f.auth0RuntimeColdLoad.unavailable, ''];
+  const rows = table(
+    ['measure', 'this project', 'baseline (same run)', 'target'],
+    [
+      [
+        `\`${LOGIN_BUNDLE}.js\` size`,
+        `${int(login.size.raw)} bytes (${int(login.size.gzip)} gzip)`,
+        `${int(login.naiveSize.raw)} bytes naive rollup (${int(login.naiveSize.gzip)} gzip)`,
+        `<= ${int(LOGIN_BUNDLE_MAX_BYTES)} bytes: ${met(login.size.raw <= LOGIN_BUNDLE_MAX_BYTES)}`,
+      ],
+      [
+        `cold load in a fresh Node ${login.coldLoad.node}, median`,
+        `${ms(login.coldLoad.built.median)} ms`,
+        `${ms(login.coldLoad.naive.median)} ms naive (${pct(login.coldLoad.ratio)})`,
+        `<= half: ${met(login.coldLoad.ratio <= 0.5)}`,
+      ],
+      onAuth0Runtime,
+      [
+        'Fauna requests per login',
+        String(loginCost.newUser.requestsPerLogin),
+        `${roundTrips.separateQueries.newUser.requestsPerLogin} new user / ${roundTrips.separateQueries.returningUser.requestsPerLogin} returning, separate queries`,
+        `1: ${met(loginCost.newUser.requestsPerLogin === 1 && loginCost.returningUser.requestsPerLogin === 1)}`,
+      ],
+      ['user-document writes, returning unchanged user', String(loginCost.returningUser.userWritesPerLogin), '', `0: ${met(loginCost.returningUser.userWritesPerLogin === 0)}`],
+      [
+        'CPU of our code per login, median (p99)',
+        `${cpu(loginCost.newUser)} new, ${cpu(loginCost.returningUser)} returning`,
+        '',
+        `< 1 ms: ${met(loginCost.newUser.ownCpuUs.median < 1000 && loginCost.returningUser.ownCpuUs.median < 1000)}`,
+      ],
+      [
+        `login with ${roundTrips.roundTripMs} ms per Fauna round trip, median`,
+        wall(roundTrips.action),
+        `${ms(roundTrips.separateQueries.newUser.wallMs.median)} ms / ${ms(roundTrips.separateQueries.returningUser.wallMs.median)} ms separate queries`,
+        `${saved('newUser')} ms / ${saved('returningUser')} ms saved`,
+      ],
+    ],
+  );
+  const load = machine.loadAverage === undefined ? '' : ` (load average ${machine.loadAverage.start.toFixed(1)} at start, ${machine.loadAverage.end.toFixed(1)} at end)`;
+  return `Figures of one run of \`npm run bench\` (the same run as bench/RESULTS.md) on ${machine.cpu}, ${machine.cores} cores, ${machine.date}${load}:
+
+${rows}`;
+}
+
+/** `readme` with the text between the two marker lines replaced by `summary`. */
+export function withReadmeSummary(readme: string, summary: string): string {
+  const start = readme.indexOf(README_BENCH_START);
+  const end = readme.indexOf(README_BENCH_END);
+  if (start < 0 || end < start) throw new Error(`README.md lacks the benchmark markers; put "${README_BENCH_START}" and "${README_BENCH_END}" on their own lines around the table`);
+  return `${readme.slice(0, start + README_BENCH_START.length)}\n${summary}\n${readme.slice(end)}`;
 }
