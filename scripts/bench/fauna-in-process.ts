@@ -1,8 +1,6 @@
 import { FakeFauna } from '../../fauna-in-process';
 import { TEST_ENDPOINT, TEST_FAUNA_KEY } from '../../test/support/fauna-wire';
-import { createFaunaClient } from '../../actions/lib/fauna-client';
-import { SCHEMA } from '../../fauna/definitions';
-import { buildApplyQuery, buildReadStateQuery, decodeState, planChanges } from '../../fauna/plan';
+import { applyProjectSchema } from '../../fauna-in-process/project-schema';
 
 /** The admin key of the in-process Fauna; the Action gets TEST_FAUNA_KEY, a server key. */
 const BENCH_ADMIN_KEY = 'fnBENCH_ADMIN_KEY_do_not_log_0123456789';
@@ -16,9 +14,7 @@ export { TEST_ENDPOINT as FAUNA_ENDPOINT, TEST_FAUNA_KEY as FAUNA_SECRET };
  */
 export async function faunaWithSchema(): Promise<FakeFauna> {
   const fake = new FakeFauna({ secrets: { [BENCH_ADMIN_KEY]: 'admin', [TEST_FAUNA_KEY]: 'server' } });
-  const admin = createFaunaClient({ faunaSecret: BENCH_ADMIN_KEY, faunaEndpoint: TEST_ENDPOINT }, fake.fetch);
-  const state = decodeState(await admin.query(buildReadStateQuery(SCHEMA)), SCHEMA);
-  await admin.query(buildApplyQuery(planChanges(SCHEMA, state), []));
+  await applyProjectSchema(fake, { adminSecret: BENCH_ADMIN_KEY });
   // Schema writes are not login writes: the figures start from zero.
   fake.stats.requests = 0;
   fake.stats.writes = 0;

@@ -195,3 +195,91 @@ describe('FakeFauna holdCommits', () => {
     expect(fake.documents('users')).toHaveLength(1);
   });
 });
+
+describe('FakeFauna index builds', () => {
+  async function collectionOf(size: number, indexBuildMs?: number): Promise<FakeUnderTest> {
+    const built = fakeUnderTest(indexBuildMs === undefined ? {} : { indexBuildMs });
+    await built.query(ADMIN, q.CreateCollection({ name: 'items' }));
+    await built.query(ADMIN, q.Foreach(Array.from({ length: size }, (_, i) => i), q.Lambda('i', q.Create(q.Collection('items'), { data: { i: q.Var('i') } }))));
+    return built;
+  }
+
+  it('builds an index over at most 128 documents at once', async () => {
+    const built = await collectionOf(128);
+    const index = await built.query<{ active: boolean }>(ADMIN, q.CreateIndex({ name: 'items_all', source: q.Collection('items') }));
+    expect(index.active).toBe(true);
+    expect(await built.query(ADMIN, q.Count(q.Match(q.Index('items_all'))))).toBe(128);
+  });
+
+  it('leaves an index over more than 128 documents inactive, Match failing with 400 instance not found, until the build ends', async () => {
+    const built = await collectionOf(129, 1500);
+    const index = await built.query<{ active: boolean }>(ADMIN, q.CreateIndex({ name: 'items_all', source: q.Collection('items') }));
+    expect(index.active).toBe(false);
+    expect(await built.failure(ADMIN, q.Count(q.Match(q.Index('items_all'))))).toEqual({
+      status: 400,
+      code: 'instance not found',
+      description: "Index 'items_all' is not active.",
+      position: ['count', 'index'],
+    });
+    built.advance(1499);
+    expect(await built.query(ADMIN, q.Select('active', q.Get(q.Index('items_all'))))).toBe(false);
+    built.advance(1);
+    expect(await built.query(ADMIN, q.Select('active', q.Get(q.Index('items_all'))))).toBe(true);
+    expect(await built.query(ADMIN, q.Count(q.Match(q.Index('items_all'))))).toBe(129);
+  });
+});
+
+describe('FakeFauna token cache', () => {
+  async function loginWithToken(built: FakeUnderTest): Promise<{ login: values.Ref; secret: string }> {
+    await built.query(ADMIN, q.CreateCollection({ name: 'auth0_jwt' }));
+    return built.query(
+      ADMIN,
+      q.Let(
+        { login: q.Select('ref', q.Create(q.Collection('auth0_jwt'), { data: {} })) },
+        { login: q.Var('login'), secret: q.Select('secret', q.Create(q.Tokens(), { instance: q.Var('login') })) },
+      ),
+    );
+  }
+
+  it('without a cache (the default) a logged-out token is refused at once', async () => {
+    const built = fakeUnderTest();
+    const { secret } = await loginWithToken(built);
+    await built.query(secret, q.Logout(false));
+    expect((await built.failure(secret, q.Now())).status).toBe(401);
+  });
+
+  it('with tokenCacheMs, Logout(false) alone is not immediate: the cached token authenticates until its entry expires', async () => {
+    const built = fakeUnderTest({ tokenCacheMs: 5000 });
+    const { secret } = await loginWithToken(built);
+    expect(await built.query(secret, q.Logout(false))).toBe(true);
+    expect(built.fake.tokens()).toHaveLength(0);
+    expect(await built.query(secret, q.HasCurrentIdentity())).toBe(true);
+    built.advance(5000);
+    expect((await built.failure(secret, q.Now())).status).toBe(401);
+  });
+
+  it('with tokenCacheMs, deleting the login document ends its tokens at once: the instance is read uncached', async () => {
+    const built = fakeUnderTest({ tokenCacheMs: 5000 });
+    const { login, secret } = await loginWithToken(built);
+    expect(await built.query(secret, q.HasCurrentIdentity())).toBe(true);
+    await built.query(ADMIN, q.Delete(login));
+    expect((await built.failure(secret, q.Now())).status).toBe(401);
+  });
+});
+
+describe('FakeFauna with FQL v4 switched off', () => {
+  it('answers every authenticated request 410 permission denied as the core does, and a bad secret still 401', async () => {
+    const off = fakeUnderTest({ fqlV4Disabled: true });
+    const response = await off.fake.handle({ body: JSON.stringify(q.Now()), authorization: `Bearer ${ADMIN}` });
+    expect(response.status).toBe(410);
+    expect(JSON.parse(response.body)).toEqual({
+      errors: [
+        {
+          code: 'permission denied',
+          description: 'FQL v4 requests have been disabled for your account. Please create a ticket at https://support.fauna.com',
+        },
+      ],
+    });
+    expect((await off.failure('fnNOT_A_KEY', q.Now())).status).toBe(401);
+  });
+});
