@@ -16,13 +16,13 @@
  */
 import { setTimeout as delay } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
-import { SettingsError } from '../actions/lib/errors';
+import { AuthFaunaError, SettingsError } from '../actions/lib/errors';
 import { buildLoginQuery, isLoginQueryResult } from '../actions/fauna-login/login-query';
 import type { FetchLike } from '../actions/lib/fauna-client';
 import { redact } from '../actions/lib/log';
 import { ADMIN_KEY_HINTS, readAdminConnection, type AdminScriptDependencies } from '../fauna/admin-connection';
 import { SCHEMA } from '../fauna/definitions';
-import { buildReadStateQuery, decodeState, planChanges } from '../fauna/plan';
+import { buildReadStateQuery, decodeState, planChanges, type PlanEntry } from '../fauna/plan';
 import { CheckSetupFailure, describeAttempt, runCheck, type CheckContext, type CheckResult, type SecurityCheck } from './verify/check-kit';
 import { SECURITY_CHECKS } from './verify/checks';
 import { THROWAWAY_ID_PREFIX, createCheckSession, type CheckSession, type RemovedCounts } from './verify/session';
@@ -125,7 +125,14 @@ export async function runVerify(argv: readonly string[], deps: VerifyDependencie
     if (hint !== undefined) complain(hint);
     return 1;
   }
-  const pending = planChanges(SCHEMA, decodeState(state.value, SCHEMA)).filter((entry) => entry.action !== 'unchanged');
+  let pending: PlanEntry[];
+  try {
+    pending = planChanges(SCHEMA, decodeState(state.value, SCHEMA)).filter((entry) => entry.action !== 'unchanged');
+  } catch (e) {
+    if (!(e instanceof AuthFaunaError)) throw e;
+    complain(`${e.code}: ${e.message}`);
+    return 1;
+  }
   if (pending.length > 0) {
     complain(`ERR_SCHEMA_OUT_OF_DATE: the Fauna schema at ${connection.faunaEndpoint} is not the one this checkout defines:`);
     for (const entry of pending) complain(`  ${entry.action.padEnd(9)} ${entry.definition.kind.padEnd(10)} ${entry.definition.name} (${entry.reason})`);
@@ -141,6 +148,13 @@ export async function runVerify(argv: readonly string[], deps: VerifyDependencie
     say(`verify:fauna at ${connection.faunaEndpoint}: schema in place (${SCHEMA.length} objects).`);
     const ctx = await session.prepare();
     say(`Throwaway users: ${THROWAWAY_ID_PREFIX}${session.runId}-<name>; login key: ${keySource('FAUNA_SECRET')}; revoke key: ${keySource('FAUNA_REVOKE_SECRET')}.`);
+    if (ctx.keys.login === ctx.keys.revoke) {
+      say(
+        'Note: FAUNA_SECRET and FAUNA_REVOKE_SECRET are one key (the shared key). It holds both roles, so the checks that a ' +
+          'leaked login key cannot delete or read logins, and a leaked revoke key cannot mint or write users, fail: that is ' +
+          'its documented weakness. Separate keys: npm run setup:fauna -- --create-action-key --create-revoke-key',
+      );
+    }
     for (const check of checks) {
       if (interrupted()) break;
       const result = await runCheck(check, ctx);

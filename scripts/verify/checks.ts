@@ -91,7 +91,7 @@ async function expectLive(ctx: CheckContext, subject: Subject, when: string): Pr
 const SECRET_CHECKS: readonly SecurityCheck[] = [
   {
     id: 'secret-reads-own-user',
-    proves: 'A minted secret reads its own user document through current_user().',
+    proves: 'A minted secret reads its own user document, through current_user().',
     async run(ctx) {
       const alice = await ctx.user('alice');
       const user = expectAllowed(
@@ -128,7 +128,7 @@ const SECRET_CHECKS: readonly SecurityCheck[] = [
   },
   {
     id: 'secret-cannot-list-users',
-    proves: 'A minted secret cannot list the users (Paginate(Documents(Collection("users")))).',
+    proves: 'A minted secret cannot list the users: a listing shows nobody but its own user.',
     async run(ctx) {
       // Bob is signed in too, so a listing that is not filtered has someone else's entry.
       const [alice] = [await ctx.user('alice'), await ctx.user('bob')];
@@ -141,7 +141,7 @@ const SECRET_CHECKS: readonly SecurityCheck[] = [
   },
   {
     id: 'secret-cannot-look-up-other-user',
-    proves: 'A minted secret cannot look another user up by Auth0 id (users_by_auth0_id).',
+    proves: 'A minted secret cannot look another user up by Auth0 id.',
     async run(ctx) {
       const [alice, bob] = [await ctx.user('alice'), await ctx.user('bob')];
       const lookup = q.Paginate(q.Match(q.Index(USERS_BY_AUTH0_ID_INDEX), bob.auth0Id));
@@ -153,7 +153,7 @@ const SECRET_CHECKS: readonly SecurityCheck[] = [
   },
   {
     id: 'secret-cannot-mint',
-    proves: 'A minted secret cannot create tokens (mint other secrets).',
+    proves: 'A minted secret cannot create tokens (mint secrets).',
     async run(ctx) {
       const alice = await ctx.user('alice');
       const mint = mintToken(alice.loginRef, 60);
@@ -186,7 +186,7 @@ const SECRET_CHECKS: readonly SecurityCheck[] = [
   },
   {
     id: 'secret-cannot-change-own-auth0-id',
-    proves: "A minted secret cannot change its own user's auth0_id (or anything else of it).",
+    proves: "A minted secret cannot change its own user's auth0_id, nor anything else of it.",
     async run(ctx) {
       const alice = await ctx.user('alice');
       const hijack = q.Update(alice.userRef, { data: { auth0_id: ctx.auth0Id('eve') } });
@@ -201,7 +201,7 @@ const SECRET_CHECKS: readonly SecurityCheck[] = [
   },
   {
     id: 'secret-deletes-only-own-login',
-    proves: 'A minted secret may delete its own login (that is a logout) and no other login, not even another of its own user.',
+    proves: "A minted secret may delete its own login (a logout) and no other login, not even another of its own user's.",
     async run(ctx) {
       const [first, second, other] = [await ctx.newLogin('alice'), await ctx.newLogin('alice'), await ctx.newLogin('bob')];
       expectRefused(await ctx.attempt(first.secret, q.Delete(other.loginRef)), "alice's secret deleting bob's login");
@@ -227,7 +227,7 @@ const SECRET_CHECKS: readonly SecurityCheck[] = [
   },
   {
     id: 'secret-refused-after-expiry',
-    proves: 'A minted secret is refused (401) once its FAUNA_SECRET_TTL has passed.',
+    proves: 'A minted secret is refused (401) once its ttl (FAUNA_SECRET_TTL) has passed.',
     async run(ctx) {
       const session = await ctx.newLogin('alice', ctx.shortTtlSeconds);
       await expectLive(ctx, session, 'before its expiry');
@@ -238,7 +238,7 @@ const SECRET_CHECKS: readonly SecurityCheck[] = [
   },
   {
     id: 'secret-refused-after-revocation',
-    proves: "A minted secret is refused (401) at once after its user's secrets are revoked (password change, revoke:user); other users keep theirs.",
+    proves: "A minted secret is refused (401) at once when its user's secrets are revoked (password change, revoke:user); other users' secrets keep working.",
     async run(ctx) {
       const [first, second, bystander] = [await ctx.newLogin('carol'), await ctx.newLogin('carol'), await ctx.user('alice')];
       await expectLive(ctx, first, 'before revocation');
@@ -252,7 +252,7 @@ const SECRET_CHECKS: readonly SecurityCheck[] = [
   },
   {
     id: 'secret-refused-at-once-after-end-login',
-    proves: "A minted secret is refused (401) at once after end_login(), which ends only the caller's own login.",
+    proves: 'A minted secret is refused (401) on the very next request after end_login(), which ends its own login and no other.',
     async run(ctx) {
       const [ending, sibling] = [await ctx.newLogin('alice'), await ctx.newLogin('alice')];
       const ended = expectAllowed(await ctx.attempt(ending.secret, q.Call(q.Function(END_LOGIN_FUNCTION))), 'end_login() with the secret');
@@ -277,7 +277,7 @@ const SECRET_CHECKS: readonly SecurityCheck[] = [
 const KEY_CHECKS: readonly SecurityCheck[] = [
   {
     id: 'login-key-mints-longest-allowed-login',
-    proves: `The login key signs a user in with the longest FAUNA_SECRET_TTL (${MAX_TTL_SECONDS} s), and that secret works.`,
+    proves: `The login key signs a user in with the longest FAUNA_SECRET_TTL (${MAX_TTL_SECONDS} s), and the secret works.`,
     async run(ctx) {
       const session = await ctx.newLogin('bob', MAX_TTL_SECONDS);
       await expectLive(ctx, session, `of a ${MAX_TTL_SECONDS} s login`);
@@ -286,7 +286,7 @@ const KEY_CHECKS: readonly SecurityCheck[] = [
   },
   {
     id: 'login-key-cannot-mint-for-other-documents',
-    proves: 'A leaked login key cannot mint a secret for anything but an auth0_jwt document (e.g. a user).',
+    proves: 'A leaked login key cannot mint a secret for anything but an auth0_jwt document.',
     async run(ctx) {
       const alice = await ctx.user('alice');
       expectRefused(await attemptCreate(ctx, ctx.keys.login, mintToken(alice.userRef, 60)), "the login key minting a token for alice's user");
@@ -296,7 +296,7 @@ const KEY_CHECKS: readonly SecurityCheck[] = [
   },
   {
     id: 'login-key-cannot-mint-unbounded-secret',
-    proves: `A leaked login key cannot mint a secret that outlives now + ${MAX_TTL_SECONDS} s or never expires.`,
+    proves: `A leaked login key cannot mint a secret that outlives now + ${MAX_TTL_SECONDS} s, or one without expiry.`,
     async run(ctx) {
       const alice = await ctx.user('alice');
       const key = ctx.keys.login;
@@ -308,7 +308,7 @@ const KEY_CHECKS: readonly SecurityCheck[] = [
   },
   {
     id: 'login-key-cannot-create-unbounded-login',
-    proves: `A leaked login key cannot create a login that outlives now + ${MAX_TTL_SECONDS} s or never expires.`,
+    proves: `A leaked login key cannot create a login that outlives now + ${MAX_TTL_SECONDS} s, or one without expiry.`,
     async run(ctx) {
       const alice = await ctx.user('alice');
       const key = ctx.keys.login;
@@ -320,7 +320,7 @@ const KEY_CHECKS: readonly SecurityCheck[] = [
   },
   {
     id: 'login-key-cannot-delete',
-    proves: 'A leaked login key cannot delete anything: logins, tokens, users.',
+    proves: 'A leaked login key cannot delete anything: no token, login or user.',
     async run(ctx) {
       const session = await ctx.newLogin('bob');
       const tokens = arranged(
@@ -355,7 +355,7 @@ const KEY_CHECKS: readonly SecurityCheck[] = [
   },
   {
     id: 'login-key-cannot-change-auth0-id',
-    proves: "A leaked login key cannot change a user's auth0_id (so it cannot take over another user's logins).",
+    proves: "A leaked login key cannot change a user's auth0_id (to take over that user's logins).",
     async run(ctx) {
       const alice = await ctx.user('alice');
       const hijack = q.Update(alice.userRef, { data: { auth0_id: ctx.auth0Id('eve') } });
@@ -366,7 +366,7 @@ const KEY_CHECKS: readonly SecurityCheck[] = [
   },
   {
     id: 'revoke-key-cannot-mint',
-    proves: 'A leaked revoke key cannot mint secrets or create logins.',
+    proves: 'A leaked revoke key cannot mint a secret or create a login.',
     async run(ctx) {
       const alice = await ctx.user('alice');
       expectRefused(await attemptCreate(ctx, ctx.keys.revoke, mintToken(alice.loginRef, 60)), 'the revoke key minting a token');
@@ -412,7 +412,7 @@ function ownedCollectionChecks(collection: OwnedCollection): SecurityCheck[] {
   return [
     {
       id: `${name}-owner-works`,
-      proves: `A secret creates, reads, lists, updates and deletes its user's own ${name}.`,
+      proves: `A minted secret creates, reads, lists, updates and deletes its user's own ${name}.`,
       async run(ctx) {
         const alice = await ctx.user('alice');
         const kept = await ownDocument(ctx, alice);
@@ -427,7 +427,7 @@ function ownedCollectionChecks(collection: OwnedCollection): SecurityCheck[] {
     },
     {
       id: `${name}-invisible-to-others`,
-      proves: `One user's ${name} are invisible to another: Get is refused and ${ownerIndexName(collection)} lists none of them.`,
+      proves: `One user's ${name} are invisible to another: reading one is refused and ${ownerIndexName(collection)} lists none.`,
       async run(ctx) {
         const [alice, bob] = [await ctx.user('alice'), await ctx.user('bob')];
         const note = await ownDocument(ctx, alice);
@@ -441,7 +441,7 @@ function ownedCollectionChecks(collection: OwnedCollection): SecurityCheck[] {
     },
     {
       id: `${name}-untouchable-by-others`,
-      proves: `One user's ${name} are untouchable by another: update and delete are refused.`,
+      proves: `One user's ${name} are untouchable by another: update, replace and delete are refused.`,
       async run(ctx) {
         const [alice, bob] = [await ctx.user('alice'), await ctx.user('bob')];
         const note = await ownDocument(ctx, alice);
@@ -455,7 +455,7 @@ function ownedCollectionChecks(collection: OwnedCollection): SecurityCheck[] {
     },
     {
       id: `${name}-cannot-create-for-others`,
-      proves: `A secret cannot create ${name} owned by another user.`,
+      proves: `A minted secret cannot create ${name} owned by another user, or by nobody.`,
       async run(ctx) {
         const [alice, bob] = [await ctx.user('alice'), await ctx.user('bob')];
         expectRefused(await attemptCreate(ctx, bob.secret, q.Create(docs, ownedBy(alice.userRef, 'planted'))), `bob's secret creating a ${name} document owned by alice`);
@@ -466,7 +466,7 @@ function ownedCollectionChecks(collection: OwnedCollection): SecurityCheck[] {
     },
     {
       id: `${name}-owner-cannot-change`,
-      proves: `Nobody's secret can change the owner of ${name}, not even the owner's.`,
+      proves: `No minted secret can change the owner of ${name}, not even the owner's own.`,
       async run(ctx) {
         const [alice, bob] = [await ctx.user('alice'), await ctx.user('bob')];
         const note = await ownDocument(ctx, alice);

@@ -59,6 +59,14 @@ async function verify(options: { env?: Record<string, string>; signal?: AbortSig
   return { code, out, err, lines };
 }
 
+/** What a key holding both roles may do that neither Action's own key may. */
+const SHARED_KEY_FAILURES = [
+  'login-key-cannot-delete',
+  'login-key-cannot-read-logins-or-tokens',
+  'revoke-key-cannot-mint',
+  'revoke-key-cannot-write-users',
+];
+
 const resultLines = (lines: readonly string[], verdict: 'PASS' | 'FAIL') =>
   lines.filter((line) => line.startsWith(`${verdict}  `)).map((line) => line.split(/\s+/)[1]);
 
@@ -89,6 +97,19 @@ describe('npm run verify:fauna', () => {
     expect(out).toContainEqual(expect.stringContaining('login key: FAUNA_SECRET; revoke key: FAUNA_REVOKE_SECRET'));
     // The one key left to remove is the one the admin creates in secret-cannot-create-keys.
     expect(out).toContainEqual(expect.stringMatching(/ 1 keys\.$/));
+    expect(dataSnapshot(secured.fake)).toEqual(before);
+  });
+
+  it('reports the shared key\'s weakness: with one key for both Actions, exactly the four checks that separate keys pass fail', async () => {
+    secured = await startSecuredFauna(TEST_ENDPOINT, { shared: true });
+    await serve(secured.fake);
+    const before = dataSnapshot(secured.fake);
+
+    const { code, out } = await verify({ env: { FAUNA_SECRET: secured.loginKey, FAUNA_REVOKE_SECRET: secured.revokeKey } });
+
+    expect(code).toBe(1);
+    expect(out).toContainEqual(expect.stringMatching(/^Note: FAUNA_SECRET and FAUNA_REVOKE_SECRET are one key \(the shared key\)/));
+    expect(resultLines(out, 'FAIL').sort()).toEqual(SHARED_KEY_FAILURES);
     expect(dataSnapshot(secured.fake)).toEqual(before);
   });
 

@@ -39,19 +39,22 @@ export function printedKeys(lines: readonly string[]): Record<string, string> {
   return keys;
 }
 
-export async function startSecuredFauna(endpoint: string): Promise<SecuredFauna> {
+/** `shared`: one key with both roles (`--create-shared-key`) as both Actions' key. */
+export async function startSecuredFauna(endpoint: string, options: { shared?: boolean } = {}): Promise<SecuredFauna> {
   let clock = START;
   const fake = new FakeFauna({ now: () => clock, secrets: { [ADMIN_KEY]: 'admin' } });
   const lines: string[] = [];
-  const code = await runSetup(['--create-action-key', '--create-revoke-key'], {
+  const flags = options.shared === true ? ['--create-shared-key'] : ['--create-action-key', '--create-revoke-key'];
+  const code = await runSetup(flags, {
     env: { FAUNA_ENDPOINT: endpoint, FAUNA_ADMIN_SECRET: ADMIN_KEY },
     fetch: fake.fetch,
     out: (line) => lines.push(line),
     err: (line) => lines.push(line),
   });
   const keys = printedKeys(lines);
-  const loginKey = keys[LOGIN_ACTION_ROLE];
-  const revokeKey = keys[REVOKE_ACTION_ROLE];
+  const sharedKey = keys[`${LOGIN_ACTION_ROLE} + ${REVOKE_ACTION_ROLE}`];
+  const loginKey = options.shared === true ? sharedKey : keys[LOGIN_ACTION_ROLE];
+  const revokeKey = options.shared === true ? sharedKey : keys[REVOKE_ACTION_ROLE];
   if (code !== 0 || loginKey === undefined || revokeKey === undefined) {
     throw new Error(`setup:fauna did not set up the fake (exit ${code}):\n${lines.filter((l) => !/^\s+\S+$/.test(l)).join('\n')}`);
   }
