@@ -1,16 +1,14 @@
 /**
  * The dev login's Fauna when none is configured: the in-process Fauna (an FQL v4 subset, in
- * memory) served over HTTP on 127.0.0.1, with the schema applied and the login Action's key
- * created by setup:fauna's own code (fauna/plan.ts), so the Action runs with the real bounded
- * key and the app's secrets under the real roles.
+ * memory, ABAC evaluated as the core does) served over HTTP on 127.0.0.1, with the schema applied
+ * and the login Action's key created by setup:fauna's own code (fauna/plan.ts, through
+ * fauna-in-process/project-schema.ts), so the Action runs with the real bounded key and the
+ * app's secrets under the real roles.
  */
 import { randomBytes } from 'node:crypto';
-import { createFaunaClient, queryWithRetry } from '../../actions/lib/fauna-client';
 import { FakeFauna } from '../../fauna-in-process';
 import { serveInProcessFauna } from '../../fauna-in-process/http';
-import { SCHEMA } from '../../fauna/definitions';
-import { buildApplyQuery, buildReadStateQuery, decodeState, isApplyResult, planChanges } from '../../fauna/plan';
-import { ACTION_KEYS } from '../../fauna/roles';
+import { applyProjectSchema } from '../../fauna-in-process/project-schema';
 import { DevError } from './dev-error';
 
 export interface DevFauna {
@@ -18,17 +16,20 @@ export interface DevFauna {
   readonly url: string;
   /** The login Action's key (role auth0_fauna_login_action): its FAUNA_SECRET. */
   readonly loginKey: string;
-  /** An admin key of the in-memory database, for tests that look inside. */
-  readonly adminKey: string;
   readonly close: () => Promise<void>;
 }
 
-const SETUP_BUDGET_MS = 10_000;
+/**
+ * The core caches token records (a deleted token authenticates until its entry expires) but
+ * re-reads the login document on every request; the dev Fauna does the same, so the app's
+ * logout (end_login deletes the login document) is shown to work as it will on a real server.
+ */
+const TOKEN_CACHE_MS = 10_000;
 
 export async function startInProcessFauna(options: { port: number; allowOrigins: readonly string[] }): Promise<DevFauna> {
   const adminKey = `fnDEV_ADMIN_${randomBytes(16).toString('base64url')}`;
   // Only this admin key and the keys and tokens minted inside are accepted: a random bearer gets 401.
-  const fake = new FakeFauna({ secrets: { [adminKey]: 'admin' } });
+  const fake = new FakeFauna({ secrets: { [adminKey]: 'admin' }, tokenCacheMs: TOKEN_CACHE_MS });
   let served;
   try {
     served = await serveInProcessFauna(fake, { port: options.port, allowOrigins: options.allowOrigins });
@@ -39,16 +40,10 @@ export async function startInProcessFauna(options: { port: number; allowOrigins:
     throw err;
   }
   try {
-    const client = createFaunaClient({ faunaEndpoint: served.url, faunaSecret: adminKey }, fake.fetch);
-    const loginKeySpec = ACTION_KEYS.find((key) => key.flag === 'create-action-key');
-    if (loginKeySpec === undefined) throw new DevError('ERR_DEV_FAUNA_SETUP', 'fauna/roles.ts declares no --create-action-key key.');
-    const state = await queryWithRetry<unknown>(client, buildReadStateQuery(SCHEMA), { budgetMs: SETUP_BUDGET_MS });
-    const plan = planChanges(SCHEMA, decodeState(state.value, SCHEMA));
-    const applied = await queryWithRetry<unknown>(client, buildApplyQuery(plan, [loginKeySpec]), { budgetMs: SETUP_BUDGET_MS });
-    if (!isApplyResult(applied.value) || applied.value.keys.length !== 1) {
-      throw new DevError('ERR_DEV_FAUNA_SETUP', 'The in-process Fauna answered the schema setup with an unexpected result.');
-    }
-    return { url: served.url, loginKey: applied.value.keys[0].secret, adminKey, close: served.close };
+    const { keys } = await applyProjectSchema(fake, { adminSecret: adminKey, keys: ['create-action-key'] });
+    const loginKey = keys['create-action-key'];
+    if (loginKey === undefined) throw new DevError('ERR_DEV_FAUNA_SETUP', 'setup created no key for the login Action.');
+    return { url: served.url, loginKey, close: served.close };
   } catch (err) {
     await served.close();
     if (err instanceof DevError) throw err;

@@ -98,6 +98,26 @@ describe('the dev login, driven by a script (code flow with PKCE)', () => {
     expect(await faunaName(dev.faunaUrl, second)).toBe('Bob Dylan');
   });
 
+  it("keeps each user's notes to that user: Fauna's rules, evaluated for the secrets the Action minted", async () => {
+    const secretOf = async (user: string) =>
+      (await verify((await signIn(user)).tokens.id_token))[`${dev.claimNamespace}${SECRET_CLAIM}`] as string;
+    const alice = createFaunaClient({ faunaEndpoint: dev.faunaUrl, faunaSecret: await secretOf('alice') }, fetch);
+    const bob = createFaunaClient({ faunaEndpoint: dev.faunaUrl, faunaSecret: await secretOf('bob') }, fetch);
+    const me = q.Call(q.Function('current_user'));
+    const note = await alice.query<{ ref: unknown; data: { owner: unknown } }>(q.Create(q.Collection('notes'), { data: { owner: me, text: 'alice only' } }));
+    const statusOf = (promise: Promise<unknown>) =>
+      promise.then(
+        () => 200,
+        (err: { requestResult?: { statusCode?: number } }) => err.requestResult?.statusCode,
+      );
+
+    expect(await statusOf(bob.query(q.Get(note.ref as never)))).toBe(403);
+    expect(await statusOf(bob.query(q.Create(q.Collection('notes'), { data: { owner: note.data.owner, text: 'forged' } })))).toBe(403);
+    // Bob listing alice's notes through the index gets nothing: entries he may not read are dropped.
+    expect(await bob.query(q.Paginate(q.Match(q.Index('notes_by_owner'), note.data.owner as never)))).toEqual({ data: [] });
+    expect(await alice.query(q.Count(q.Match(q.Index('notes_by_owner'), me)))).toBeGreaterThanOrEqual(1);
+  });
+
   it('refuses an unknown login_hint user: the login page is shown instead of a code', async () => {
     await expect(authorize(discovery, { clientId: CLIENT_ID, redirectUri: `${dev.appUrl}/`, loginHint: 'mallory', scope: 'openid' })).rejects.toThrow(
       /answered HTTP 200 without a redirect/,

@@ -23,15 +23,10 @@ function printedValue(output: string, label: string): string {
   return match[1];
 }
 
-/**
- * Runs `scripts/dev.ts` as `npm run dev` does (tsx), on free ports, in an empty working directory
- * (a developer's .env never leaks in), with exactly the given settings: every Action setting not
- * given is passed empty, so the parent's environment cannot leak one in either.
- */
-export async function startDevProcess(settings: Record<string, string>, timeoutMs = 60_000): Promise<DevProcess> {
+function spawnDev(settings: Record<string, string>): { child: ChildProcess; cwd: string } {
   const cwd = fs.mkdtempSync(path.join(os.tmpdir(), 'auth0-fauna-dev-e2e-'));
   const blank = Object.fromEntries(Object.keys(SETTINGS).map((name) => [name, '']));
-  const child: ChildProcess = spawn(process.execPath, ['--require', require.resolve('tsx/cjs'), path.join(REPO_ROOT, 'scripts/dev.ts')], {
+  const child = spawn(process.execPath, ['--require', require.resolve('tsx/cjs'), path.join(REPO_ROOT, 'scripts/dev.ts')], {
     cwd,
     env: {
       PATH: process.env.PATH ?? '',
@@ -44,6 +39,29 @@ export async function startDevProcess(settings: Record<string, string>, timeoutM
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  return { child, cwd };
+}
+
+/** Runs `npm run dev` expecting it to refuse to start: its exit code and what it printed. */
+export async function runDevUntilExit(settings: Record<string, string>): Promise<{ code: number | null; output: string }> {
+  const { child, cwd } = spawnDev(settings);
+  let output = '';
+  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
+  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
+  const timer = setTimeout(() => child.kill('SIGINT'), 60_000);
+  const code = await new Promise<number | null>((resolve) => child.once('exit', (c) => resolve(c)));
+  clearTimeout(timer);
+  fs.rmSync(cwd, { recursive: true, force: true });
+  return { code, output };
+}
+
+/**
+ * Runs `scripts/dev.ts` as `npm run dev` does (tsx), on free ports, in an empty working directory
+ * (a developer's .env never leaks in), with exactly the given settings: every Action setting not
+ * given is passed empty, so the parent's environment cannot leak one in either.
+ */
+export async function startDevProcess(settings: Record<string, string>, timeoutMs = 60_000): Promise<DevProcess> {
+  const { child, cwd } = spawnDev(settings);
   let output = '';
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
   child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
