@@ -27,3 +27,21 @@ export function mergeBindings(current: readonly BindingSpec[], ours: readonly Bi
     added: missing.map((b) => b.action_name),
   };
 }
+
+/**
+ * After the import, a trigger's bindings as read back must be exactly the plan's, in order: an
+ * Action missing, added, moved, or that can no longer be named means the tenant differs from
+ * what was meant. Returns the difference to report, or undefined when they agree.
+ */
+export function readBackDifference(
+  trigger: string,
+  planned: readonly BindingSpec[],
+  readBack: { readonly specs: readonly BindingSpec[]; readonly problems: readonly string[] },
+): string | undefined {
+  const expected = planned.map((b) => b.action_name);
+  const found = readBack.specs.map((b) => b.action_name);
+  const same = readBack.problems.length === 0 && found.length === expected.length && found.every((name, i) => name === expected[i]);
+  if (same) return undefined;
+  const unnamed = readBack.problems.length > 0 ? ` and ${readBack.problems.length} binding(s) without an Action name` : '';
+  return `${trigger}: expected ${expected.join(', ') || '(none)'}, read back ${found.join(', ') || '(none)'}${unnamed}`;
+}

@@ -77,3 +77,26 @@ describe('npm run deploy:tenant -- --dry-run', () => {
     expect(run.stdout).not.toContain(SETTINGS_ENV.FAUNA_ENDPOINT);
   });
 });
+
+describe('npm run deploy:tenant refuses a tenant binding it cannot name', () => {
+  // deploy-cli rebinds by Action name: a binding read back without one would be dropped.
+  const seed: TenantSeed = {
+    actions: [
+      { name: 'audit-login', supported_triggers: [{ id: 'post-login', version: 'v3' }] },
+      { name: 'geo-block', supported_triggers: [{ id: 'post-login', version: 'v3' }] },
+    ],
+    bindings: { 'post-login': [{ action_name: 'audit-login' }, { action_name: 'geo-block', unnamed: true }] },
+  };
+
+  it('names the binding, exits 1, and writes nothing to the tenant', async () => {
+    const run = await runScript('deploy-tenant', ['--skip-build'], { env: { ...CREDENTIALS, ...SETTINGS_ENV }, seed });
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/^ERR_DEPLOY_BINDINGS: Refusing to deploy: importing would unbind Actions:\n/);
+    expect(run.stderr).toMatch(/post-login binding #2 \(bnd_\d+\) has no Action name, so it could not be kept/);
+    // It read the tenant, and wrote nothing: no create, update, deploy or rebind.
+    expect(run.requests.some((r) => r.method === 'GET' && r.path === '/api/v2/actions/triggers/post-login/bindings')).toBe(true);
+    expect(run.requests.filter((r) => r.method !== 'GET' && r.path !== '/oauth/token')).toEqual([]);
+    expect(run.finalState.bindings['post-login']).toEqual(['audit-login', 'geo-block']);
+    expect(secretsPrinted(run.stdout + run.stderr)).toEqual([]);
+  });
+});

@@ -199,12 +199,28 @@ describe('fauna-login: failures a retry cannot mend', () => {
   });
 
   it('continues the login without claims when ON_FAUNA_ERROR=continue', async () => {
-    nock(TEST_ENDPOINT).post('/').reply(...faunaError(401, 'unauthorized'));
+    // An Action that did nothing would also deny nothing and set no claim: prove it asked Fauna,
+    // met the failure, and logged the policy it followed.
+    const scope = nock(TEST_ENDPOINT).post('/').reply(...faunaError(401, 'unauthorized'));
     const recorder = recordingPostLoginApi();
     const spy = jest.spyOn(console, 'error').mockImplementation(() => undefined);
-    await onExecutePostLogin(event({ ...baseSecrets, ON_FAUNA_ERROR: 'continue' }), recorder.api).finally(() => spy.mockRestore());
+    let printed: string[];
+    try {
+      await onExecutePostLogin(event({ ...baseSecrets, ON_FAUNA_ERROR: 'continue' }), recorder.api);
+    } finally {
+      printed = spy.mock.calls.map(([line]) => String(line));
+      spy.mockRestore();
+    }
+    expect(scope.isDone()).toBe(true);
     expect(recorder.denials).toEqual([]);
     expect(recorder.idTokenClaims).toEqual({});
+    expect(recorder.accessTokenClaims).toEqual({});
+    expect(printed).toEqual([
+      expect.stringMatching(/ERR_FAUNA_UNAUTHORIZED: .*login continues without Fauna claims \(ON_FAUNA_ERROR=continue\)/),
+    ]);
+    nock(TEST_ENDPOINT).post('/').reply(...faunaError(401, 'unauthorized'));
+    const { outcome } = await runLogin(event({ ...baseSecrets, ON_FAUNA_ERROR: 'continue' }));
+    expect(outcome).toEqual({ kind: 'continued', code: 'ERR_FAUNA_UNAUTHORIZED' });
   });
 
   it('denies through the api with the generic reason only', async () => {

@@ -47,12 +47,25 @@ export interface SeedAction {
   status?: FakeAction['status'];
 }
 
+export interface SeedBinding {
+  action_name: string;
+  display_name?: string;
+  /** Read back with an `action` that has no name (a tenant can answer so; the deploy must refuse). */
+  unnamed?: boolean;
+}
+
 export interface TenantSeed {
   actions?: SeedAction[];
   /** Bindings per trigger, by Action name, in order. */
-  bindings?: Record<string, { action_name: string; display_name?: string }[]>;
+  bindings?: Record<string, SeedBinding[]>;
   /** What POST /actions/actions/{id}/test answers. */
   testResult?: { status: number; body: unknown };
+  /**
+   * The ways a real tenant can surprise a deploy. `bindingsAfterWrite`: after a PATCH of a
+   * trigger's bindings (answered 200 as usual), the tenant holds this list instead, by Action
+   * name, as when another admin or a rule changed it meanwhile or the write applied partly.
+   */
+  surprises?: { bindingsAfterWrite?: Record<string, string[]> };
 }
 
 export interface RecordedRequest {
@@ -71,6 +84,7 @@ interface Binding {
   action_id: string;
   created_at: string;
   updated_at: string;
+  unnamed?: boolean;
 }
 
 type Reply = [number, unknown];
@@ -105,6 +119,7 @@ export class FakeTenant {
   readonly bindings = new Map<string, Binding[]>();
   readonly requests: RecordedRequest[] = [];
   private testResult: { status: number; body: unknown };
+  private readonly surprises: NonNullable<TenantSeed['surprises']>;
   private serial = 0;
   private readonly onRecord: ((request: RecordedRequest) => void) | undefined;
   private readonly noMatch = (req: { method?: string; path?: string; href?: string; options?: { href?: string } }) => {
@@ -114,6 +129,7 @@ export class FakeTenant {
   constructor(seed: TenantSeed = {}, onRecord?: (request: RecordedRequest) => void) {
     this.onRecord = onRecord;
     this.testResult = seed.testResult ?? { status: 200, body: { payload: {} } };
+    this.surprises = seed.surprises ?? {};
     for (const s of seed.actions ?? []) {
       const action = this.newAction({
         name: s.name,
@@ -129,7 +145,10 @@ export class FakeTenant {
     for (const [trigger, list] of Object.entries(seed.bindings ?? {})) {
       this.bindings.set(
         trigger,
-        list.map((b) => this.newBinding(trigger, this.byName(b.action_name)?.id ?? 'missing', b.display_name ?? b.action_name)),
+        list.map((b) => ({
+          ...this.newBinding(trigger, this.byName(b.action_name)?.id ?? 'missing', b.display_name ?? b.action_name),
+          ...(b.unnamed ? { unnamed: true } : {}),
+        })),
       );
     }
   }
@@ -283,11 +302,13 @@ export class FakeTenant {
 
   private bindingView(binding: Binding): Record<string, unknown> {
     const action = this.actions.find((a) => a.id === binding.action_id);
+    const view = action ? this.view(action) : undefined;
+    if (view && binding.unnamed) delete view.name;
     return {
       id: binding.id,
       trigger_id: binding.trigger_id,
       display_name: binding.display_name,
-      action: action ? this.view(action) : undefined,
+      action: view,
       created_at: binding.created_at,
       updated_at: binding.updated_at,
     };
@@ -371,6 +392,14 @@ export class FakeTenant {
       next.push(this.newBinding(trigger, action.id, r.display_name ?? action.name));
     }
     this.bindings.set(trigger, next);
-    return [200, { bindings: next.map((b) => this.bindingView(b)) }];
+    const reply: Reply = [200, { bindings: next.map((b) => this.bindingView(b)) }];
+    const instead = this.surprises.bindingsAfterWrite?.[trigger];
+    if (instead) {
+      this.bindings.set(
+        trigger,
+        instead.map((name) => this.newBinding(trigger, this.byName(name)?.id ?? 'missing', name)),
+      );
+    }
+    return reply;
   }
 }
