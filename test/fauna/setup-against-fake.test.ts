@@ -8,8 +8,8 @@ import { runSetup } from '../../scripts/setup-fauna';
 import { TEST_ENDPOINT } from '../support/fauna-wire';
 import { FakeFauna } from '../../fauna-in-process';
 
-// The in-process FQL evaluator runs the FQL we send (it does not evaluate ABAC rules): setup's
-// queries must create what the login and revocation queries then use.
+// With an admin key throughout: setup's queries must create what the login and revocation
+// queries then use. The roles and the keys setup makes are exercised by test/security.
 describe('setup:fauna, a login and a revocation against the fake Fauna', () => {
   it('creates the schema once, then finds it up to date; revocation removes what logins minted', async () => {
     const fake = new FakeFauna();
