@@ -34,7 +34,9 @@ export async function buildExampleApp(outDir: string = EXAMPLE_APP_OUT_DIR): Pro
     platform: 'browser',
     target: ['es2020'],
     // faunadb's Node-only paths (http2 transport, colourful console notes) are mapped out by its
-    // package.json "browser" field; the helper always gives it the page's fetch.
+    // package.json "browser" field; the helper always gives it the page's fetch, so its fetch
+    // polyfill is swapped for the stub the Action bundles use (build/stubs).
+    alias: { 'cross-fetch': path.resolve(__dirname, '../../build/stubs/cross-fetch.js') },
     logLevel: 'silent',
     legalComments: 'none',
   });
