@@ -272,6 +272,23 @@ const SECRET_CHECKS: readonly SecurityCheck[] = [
   },
 ];
 
+/** The login key may create `what` only with a ttl no later than the longest FAUNA_SECRET_TTL. */
+function boundedByLoginKey(what: 'secret' | 'login', id: string, create: (alice: Subject, seconds: number | null) => Expr): SecurityCheck {
+  const verb = what === 'secret' ? 'mint a secret' : 'create a login';
+  return {
+    id,
+    proves: `A leaked login key cannot ${verb} that outlives now + ${MAX_TTL_SECONDS} s, or one without expiry.`,
+    async run(ctx) {
+      const alice = await ctx.user('alice');
+      const key = ctx.keys.login;
+      expectRefused(await attemptCreate(ctx, key, create(alice, MAX_TTL_SECONDS + 60)), `a ${what} 60 s past the longest ttl`);
+      expectRefused(await attemptCreate(ctx, key, create(alice, null)), `a ${what} without ttl`);
+      expectAllowed(await attemptCreate(ctx, key, create(alice, MAX_TTL_SECONDS - 60)), `a ${what} within the longest ttl`);
+      return '403 past the longest ttl and without ttl; within it works';
+    },
+  };
+}
+
 // ---- the Actions' keys ----------------------------------------------------------------------
 
 const KEY_CHECKS: readonly SecurityCheck[] = [
@@ -294,30 +311,8 @@ const KEY_CHECKS: readonly SecurityCheck[] = [
       return '403 for a user document; an auth0_jwt document works';
     },
   },
-  {
-    id: 'login-key-cannot-mint-unbounded-secret',
-    proves: `A leaked login key cannot mint a secret that outlives now + ${MAX_TTL_SECONDS} s, or one without expiry.`,
-    async run(ctx) {
-      const alice = await ctx.user('alice');
-      const key = ctx.keys.login;
-      expectRefused(await attemptCreate(ctx, key, mintToken(alice.loginRef, MAX_TTL_SECONDS + 60)), 'a token 60 s past the longest ttl');
-      expectRefused(await attemptCreate(ctx, key, mintToken(alice.loginRef, null)), 'a token without ttl');
-      expectAllowed(await attemptCreate(ctx, key, mintToken(alice.loginRef, MAX_TTL_SECONDS - 60)), 'a token within the longest ttl');
-      return '403 past the longest ttl and without ttl; within it works';
-    },
-  },
-  {
-    id: 'login-key-cannot-create-unbounded-login',
-    proves: `A leaked login key cannot create a login that outlives now + ${MAX_TTL_SECONDS} s, or one without expiry.`,
-    async run(ctx) {
-      const alice = await ctx.user('alice');
-      const key = ctx.keys.login;
-      expectRefused(await attemptCreate(ctx, key, createLogin(alice.userRef, MAX_TTL_SECONDS + 60)), 'a login 60 s past the longest ttl');
-      expectRefused(await attemptCreate(ctx, key, createLogin(alice.userRef, null)), 'a login without ttl');
-      expectAllowed(await attemptCreate(ctx, key, createLogin(alice.userRef, 60)), 'a 60 s login');
-      return '403 past the longest ttl and without ttl; a 60 s login works';
-    },
-  },
+  boundedByLoginKey('secret', 'login-key-cannot-mint-unbounded-secret', (alice, seconds) => mintToken(alice.loginRef, seconds)),
+  boundedByLoginKey('login', 'login-key-cannot-create-unbounded-login', (alice, seconds) => createLogin(alice.userRef, seconds)),
   {
     id: 'login-key-cannot-delete',
     proves: 'A leaked login key cannot delete anything: no token, login or user.',

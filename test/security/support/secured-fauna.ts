@@ -39,10 +39,13 @@ export function printedKeys(lines: readonly string[]): Record<string, string> {
   return keys;
 }
 
-/** `shared`: one key with both roles (`--create-shared-key`) as both Actions' key. */
-export async function startSecuredFauna(endpoint: string, options: { shared?: boolean } = {}): Promise<SecuredFauna> {
+/**
+ * `shared`: one key with both roles (`--create-shared-key`) as both Actions' key.
+ * `tokenCacheMs`: cache token records as the core does (a logged-out token lives a little longer).
+ */
+export async function startSecuredFauna(endpoint: string, options: { shared?: boolean; tokenCacheMs?: number } = {}): Promise<SecuredFauna> {
   let clock = START;
-  const fake = new FakeFauna({ now: () => clock, secrets: { [ADMIN_KEY]: 'admin' } });
+  const fake = new FakeFauna({ now: () => clock, secrets: { [ADMIN_KEY]: 'admin' }, tokenCacheMs: options.tokenCacheMs });
   const lines: string[] = [];
   const flags = options.shared === true ? ['--create-shared-key'] : ['--create-action-key', '--create-revoke-key'];
   const code = await runSetup(flags, {
