@@ -427,10 +427,12 @@ function createToken(ctx: EvalContext, params: ObjectValue, id: string, pos: Pos
   if (!(params.instance instanceof Ref)) throw validationFailed('document', [...pos, 'params']);
   checkTtl(params, pos);
   const secret = ctx.fake.mintTokenSecret(id);
-  const doc = new Doc(new Ref(id, nativeRef('tokens')), ctx.tx.now, withoutNulls(params));
+  // Stored with its hash, which reads show; the create shows the plaintext secret instead, once,
+  // and with only the create privilege (WriteAdaptor.scala TokenWriteConfig.write).
+  const { hashed_secret: _given, ...written } = withoutNulls(params);
+  const doc = new Doc(new Ref(id, nativeRef('tokens')), ctx.tx.now, { ...written, hashed_secret: `$2a$05$fake${id}` });
   ctx.tx.put('#tokens', doc);
-  // The plaintext secret comes back with only the create privilege (WriteAdaptor token create).
-  return new Doc(doc.ref, doc.ts, { ...doc.fields, secret }, true);
+  return new Doc(doc.ref, doc.ts, { ...written, secret }, true);
 }
 
 function create(ctx: EvalContext, target: Ref, params: ObjectValue, pos: Position): Doc {

@@ -156,7 +156,11 @@ describe('tokens', () => {
 
     expect(((await t.query(secret, q.CurrentIdentity())) as values.Ref).id).toBe(login.id);
     expect((await t.failure(secret, q.Get(login))).status).toBe(403);
-    expect(((await t.query(secret, q.Select('instance', q.Get(own)))) as values.Ref).id).toBe(login.id);
+    const ownToken = await t.query<Record<string, unknown>>(secret, q.Get(own));
+    expect((ownToken.instance as values.Ref).id).toBe(login.id);
+    // Reads show the hash, never the secret (shown once, by the create).
+    expect(ownToken).toHaveProperty('hashed_secret');
+    expect(ownToken).not.toHaveProperty('secret');
     expect((await t.failure(secret, q.Get(strangerRef))).status).toBe(403);
     expect((await t.failure(secret, q.Delete(strangerRef))).status).toBe(403);
     await t.query(secret, q.Delete(siblingRef));
