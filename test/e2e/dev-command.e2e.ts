@@ -1,6 +1,9 @@
 /** `npm run dev` refuses to start, naming the problem, when it cannot work as configured. */
+import fs from 'node:fs';
 import { createServer, type Server } from 'node:net';
-import { runDevUntilExit } from './support/dev-process';
+import os from 'node:os';
+import path from 'node:path';
+import { runDevUntilExit, startDevProcess } from './support/dev-process';
 
 describe('npm run dev refuses bad configuration with a clear message and a non-zero exit', () => {
   it('names the port setting when its port is in use', async () => {
@@ -41,5 +44,38 @@ describe('npm run dev refuses bad configuration with a clear message and a non-z
     const run = await runDevUntilExit({ DEV_USERS_FILE: '/nonexistent/dev-users.json' });
     expect(run.code).toBe(1);
     expect(run.output).toContain('ERR_DEV_USERS_FILE: Cannot read the dev users file /nonexistent/dev-users.json: it does not exist.');
+  });
+});
+
+describe('npm run dev with EXAMPLE_APP_CONFIG: the same app, pointed at another tenant by one file', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'auth0-fauna-app-config-'));
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it('serves that file as the app configuration', async () => {
+    const tenant = {
+      auth0Domain: 'your-tenant.eu.auth0.com',
+      auth0ClientId: 'YOUR_SPA_CLIENT_ID',
+      claimNamespace: 'https://app.example.com/',
+      faunaEndpoint: 'https://fauna.example.com:8443',
+      renewBeforeMs: 60000,
+    };
+    const file = path.join(dir, 'config.json');
+    fs.writeFileSync(file, JSON.stringify(tenant));
+    const dev = await startDevProcess({ EXAMPLE_APP_CONFIG: file });
+    try {
+      expect(await (await fetch(`${dev.appUrl}/config.json`)).json()).toEqual(tenant);
+      expect(dev.output()).toContain('configured by EXAMPLE_APP_CONFIG');
+    } finally {
+      expect(await dev.stop()).toBe(0);
+    }
+  });
+
+  it('refuses a config file that lacks a field, naming it', async () => {
+    const file = path.join(dir, 'incomplete.json');
+    fs.writeFileSync(file, JSON.stringify({ auth0Domain: 'your-tenant.eu.auth0.com' }));
+    const run = await runDevUntilExit({ EXAMPLE_APP_CONFIG: file });
+    expect(run.code).toBe(1);
+    expect(run.output).toContain('ERR_DEV_APP_CONFIG');
+    expect(run.output).toContain('auth0ClientId must be a non-empty string');
   });
 });
