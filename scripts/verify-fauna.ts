@@ -20,7 +20,7 @@ import { AuthFaunaError, SettingsError } from '../actions/lib/errors';
 import { buildLoginQuery, isLoginQueryResult } from '../actions/fauna-login/login-query';
 import type { FetchLike } from '../actions/lib/fauna-client';
 import { redact } from '../actions/lib/log';
-import { ADMIN_KEY_HINTS, readAdminConnection, type AdminScriptDependencies } from '../fauna/admin-connection';
+import { ADMIN_KEY_HINTS, readAdminConnection, type AdminConnection, type AdminScriptDependencies } from '../fauna/admin-connection';
 import { SCHEMA } from '../fauna/definitions';
 import { buildReadStateQuery, decodeState, planChanges, type PlanEntry } from '../fauna/plan';
 import { CheckSetupFailure, describeAttempt, runCheck, type CheckContext, type CheckResult, type SecurityCheck } from './verify/check-kit';
@@ -85,7 +85,7 @@ export async function runVerify(argv: readonly string[], deps: VerifyDependencie
     return 2;
   }
 
-  let connection;
+  let connection: AdminConnection;
   try {
     connection = readAdminConnection(deps.env);
   } catch (e) {

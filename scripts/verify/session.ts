@@ -68,6 +68,8 @@ export interface CheckSession {
 
 const DEFAULT_BUDGET_MS = 15_000;
 const CLEANUP_PAGE = 1000;
+/** Tracked refs removed per cleanup query. */
+const REFS_PER_QUERY = 100;
 const NO_KEYS = { admin: '', login: '', revoke: '' };
 
 export function createCheckSession(options: SessionOptions): CheckSession {
@@ -181,7 +183,7 @@ export function createCheckSession(options: SessionOptions): CheckSession {
       }
       userIds.clear();
       while (tracked.length > 0) {
-        const batch = tracked.splice(0, CLEANUP_PAGE / 10);
+        const batch = tracked.splice(0, REFS_PER_QUERY);
         const answer = await attempt(keys.admin, removeRefsQuery(batch));
         if (!answer.ok) {
           tracked.unshift(...batch);

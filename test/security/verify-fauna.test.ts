@@ -154,6 +154,17 @@ describe('npm run verify:fauna', () => {
     expect(dataSnapshot(fake)).toEqual(before);
   });
 
+  it('prints its usage for --help (exit 0) and refuses an unknown flag (exit 2)', async () => {
+    const out: string[] = [];
+    const err: string[] = [];
+    const deps = { env: {}, out: (l: string) => out.push(l), err: (l: string) => err.push(l) };
+
+    expect(await runVerify(['--help'], deps)).toBe(0);
+    expect(out[0]).toMatch(/^Usage: npm run verify:fauna/);
+    expect(await runVerify(['--keep'], deps)).toBe(2);
+    expect(err[0]).toMatch(/^ERR_USAGE: /);
+  });
+
   it('names missing settings and contacts nobody', async () => {
     const out: string[] = [];
     const err: string[] = [];
