@@ -66,6 +66,8 @@ export interface EvalContext {
   readonly tx: Transaction;
   readonly caller: Caller;
   readonly fake: FakeFaunaInternals;
+  /** Inside a role or membership predicate: reads only, even in a function with a role (LambdaWrapper `PredEffectLimit`). */
+  readonly readOnly?: boolean;
 }
 
 /** What the evaluator needs from the server it runs in. */
@@ -97,7 +99,7 @@ function predicateRunner(ctx: EvalContext): (predicate: Value, argument: (arity:
     const closure = predicate instanceof QueryValue ? predicate.closure : predicate;
     if (!(closure instanceof Closure)) return false;
     const arity = typeof closure.params === 'string' ? 1 : closure.params.length;
-    const internal: EvalContext = { tx: ctx.tx, fake: ctx.fake, caller: { ...ctx.caller, rights: { kind: 'internal-read' } } };
+    const internal: EvalContext = { tx: ctx.tx, fake: ctx.fake, readOnly: true, caller: { ...ctx.caller, rights: { kind: 'internal-read' } } };
     try {
       return apply(internal, closure, argument(arity), []) === true;
     } catch (err) {
@@ -109,6 +111,11 @@ function predicateRunner(ctx: EvalContext): (predicate: Value, argument: (arity:
 
 export function allowed(ctx: EvalContext, action: Action): boolean {
   return isAllowed(ctx.tx, ctx.caller, action, predicateRunner(ctx));
+}
+
+/** Writes are refused inside predicates before any permission check (ast/Error.scala InvalidEffect). */
+function checkWriteEffect(ctx: EvalContext, pos: Position): void {
+  if (ctx.readOnly === true) throw invalidExpression('Write effect is not allowed in auth predicates.', pos);
 }
 
 function check(ctx: EvalContext, action: Action, pos: Position): void {
@@ -385,6 +392,7 @@ const SCHEMA_DEFAULTS: Partial<Record<NativeName, ObjectValue>> = {
 
 function createSchema(ctx: EvalContext, native: NativeName, params: ObjectValue, pos: Position): Doc {
   const key = `#${native}`;
+  checkWriteEffect(ctx, pos);
   check(ctx, { name: 'create', collection: nativeRef(native), fields: params }, pos);
   if (native === 'keys') return createKey(ctx, params, pos);
   const name = params.name;
@@ -436,6 +444,7 @@ function createToken(ctx: EvalContext, params: ObjectValue, id: string, pos: Pos
 }
 
 function create(ctx: EvalContext, target: Ref, params: ObjectValue, pos: Position): Doc {
+  checkWriteEffect(ctx, pos);
   // The target names a collection (Collection('x'), Tokens(), Keys()…) or, with Ref(…, id), the
   // document to create.
   const namesCollection =
@@ -463,6 +472,7 @@ function create(ctx: EvalContext, target: Ref, params: ObjectValue, pos: Positio
 }
 
 function update(ctx: EvalContext, ref: Ref, params: ObjectValue, replace: boolean, pos: Position): Doc {
+  checkWriteEffect(ctx, pos);
   const previous = loadDoc(ctx, ref, pos);
   const key = classKeyOf(ref.collection as Ref);
   checkTtl(params, pos);
@@ -500,6 +510,7 @@ function mergeTopLevel(base: ObjectValue, patch: ObjectValue): ObjectValue {
 }
 
 function deleteDoc(ctx: EvalContext, ref: Ref, pos: Position): Doc {
+  checkWriteEffect(ctx, pos);
   const previous = loadDoc(ctx, ref, pos);
   const key = classKeyOf(ref.collection as Ref);
   check(ctx, { name: 'delete', ref: previous.ref }, pos);
@@ -996,7 +1007,8 @@ const FORMS: Record<string, Form> = {
     fn: (ctx, args, env, pos) => {
       const all = asBoolean(arg(ctx, args, 'logout', env, pos), [...pos, 'logout']);
       const { identity, token } = ctx.caller;
-      if (identity === undefined || token === undefined || ctx.caller.rights.kind === 'internal-read') return false;
+      checkWriteEffect(ctx, pos);
+      if (identity === undefined || token === undefined) return false;
       const tokens = all
         ? ctx.tx.scan('#tokens').filter((t) => t.fields.instance instanceof Ref && refEquals(t.fields.instance, identity))
         : ctx.tx.scan('#tokens').filter((t) => t.ref.id === token.id);

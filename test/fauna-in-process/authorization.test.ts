@@ -281,6 +281,7 @@ describe('predicates', () => {
     const secretNote = await doc('users', { allow: true });
     const target = await doc('notes', {});
     await admin(q.CreateFunction({ name: 'yes', body: q.Query(q.Lambda([], true)) }));
+    await admin(q.CreateFunction({ name: 'server_write', role: 'server', body: q.Query(q.Lambda([], q.Do(q.Create(q.Collection('users'), { data: {} }), true))) }));
     await role('r', []);
     const cases: Record<string, Expr> = {
       readsUnreadable: q.Query(q.Lambda('ref', q.Select(['data', 'allow'], q.Get(secretNote)))),
@@ -289,13 +290,14 @@ describe('predicates', () => {
       writes: q.Query(q.Lambda('ref', q.Do(q.Create(q.Collection('users'), { data: {} }), true))),
       readsRole: q.Query(q.Lambda('ref', q.Exists(q.Role('r')))),
       getsRole: q.Query(q.Lambda('ref', q.Do(q.Get(q.Role('r')), true))),
+      writesThroughServerFunction: q.Query(q.Lambda('ref', q.Call(q.Function('server_write')))),
     };
     const outcome: Record<string, boolean> = {};
     for (const [name, predicate] of Object.entries(cases)) {
       await role(`p_${name}`, [{ resource: q.Collection('notes'), actions: { read: predicate } }]);
       outcome[name] = await t.query<boolean>(await keyWith(`p_${name}`), q.Exists(target));
     }
-    expect(outcome).toEqual({ readsUnreadable: true, callsFunction: true, readsIndexUnfiltered: true, writes: false, readsRole: false, getsRole: false });
+    expect(outcome).toEqual({ readsUnreadable: true, callsFunction: true, readsIndexUnfiltered: true, writes: false, readsRole: false, getsRole: false, writesThroughServerFunction: false });
     expect(t.fake.documents('users')).toHaveLength(1);
   });
 
