@@ -16,10 +16,12 @@
  */
 import { setTimeout as delay } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
+import { query as q } from 'faunadb';
 import { AuthFaunaError, SettingsError } from '../actions/lib/errors';
 import { buildLoginQuery, isLoginQueryResult } from '../actions/fauna-login/login-query';
 import type { FetchLike } from '../actions/lib/fauna-client';
 import { redact } from '../actions/lib/log';
+import { USERS_BY_AUTH0_ID_INDEX } from '../actions/lib/schema-names';
 import { ADMIN_KEY_HINTS, readAdminConnection, type AdminConnection, type AdminScriptDependencies } from '../fauna/admin-connection';
 import { SCHEMA } from '../fauna/definitions';
 import { buildReadStateQuery, decodeState, planChanges, type PlanEntry } from '../fauna/plan';
@@ -60,6 +62,18 @@ async function signInWithLoginQuery(auth0UserId: string, ttlSeconds: number, ctx
   if (!answer.ok) throw new Error(`the login query with the login key was refused: ${describeAttempt(answer)}`);
   if (!isLoginQueryResult(answer.value)) throw new Error('the login query answered without a secret');
   return answer.value.secret;
+}
+
+/** A key the server does not know would fail every check; say so once instead. */
+async function refuseUnknownKeys(ctx: CheckContext, given: Record<'FAUNA_SECRET' | 'FAUNA_REVOKE_SECRET', string | undefined>): Promise<void> {
+  for (const [name, key] of Object.entries(given)) {
+    if (key === undefined) continue;
+    // Both Action roles may read this index; any answer but 401 means the server knows the key.
+    const probe = await ctx.attempt(key, q.Exists(q.Match(q.Index(USERS_BY_AUTH0_ID_INDEX), THROWAWAY_ID_PREFIX)));
+    if (!probe.ok && probe.status === 401) {
+      throw new CheckSetupFailure(`${name} is not a valid key for FAUNA_ENDPOINT (401 unauthorized): set it to the key the Action uses, or leave it out for a temporary one`);
+    }
+  }
 }
 
 function removedLine(counts: RemovedCounts): string {
@@ -144,9 +158,11 @@ export async function runVerify(argv: readonly string[], deps: VerifyDependencie
   let failed = 0;
   let ran = 0;
   let cleanedUp = false;
+  let setupFailed = false;
   try {
     say(`verify:fauna at ${connection.faunaEndpoint}: schema in place (${SCHEMA.length} objects).`);
     const ctx = await session.prepare();
+    await refuseUnknownKeys(ctx, { FAUNA_SECRET: optionalKey('FAUNA_SECRET'), FAUNA_REVOKE_SECRET: optionalKey('FAUNA_REVOKE_SECRET') });
     say(`Throwaway users: ${THROWAWAY_ID_PREFIX}${session.runId}-<name>; login key: ${keySource('FAUNA_SECRET')}; revoke key: ${keySource('FAUNA_REVOKE_SECRET')}.`);
     if (ctx.keys.login === ctx.keys.revoke) {
       say(
@@ -166,7 +182,7 @@ export async function runVerify(argv: readonly string[], deps: VerifyDependencie
   } catch (e) {
     if (!(e instanceof CheckSetupFailure)) throw e;
     complain(`ERR_VERIFY_SETUP: ${e.message}`);
-    failed += 1;
+    setupFailed = true;
   } finally {
     try {
       say(`Removed what the run created: ${removedLine(await session.cleanup())}.`);
@@ -188,7 +204,7 @@ export async function runVerify(argv: readonly string[], deps: VerifyDependencie
     complain(`ERR_SECURITY_CHECK_FAILED: ${failed} of ${checks.length} check(s) failed: the security model does not hold on this server (see FAIL above).`);
     return 1;
   }
-  if (!cleanedUp) return 1;
+  if (setupFailed || !cleanedUp) return 1;
   say(`All ${checks.length} checks passed.`);
   return 0;
 }

@@ -154,6 +154,21 @@ describe('npm run verify:fauna', () => {
     expect(dataSnapshot(fake)).toEqual(before);
   });
 
+  it('says when FAUNA_SECRET is not a key the server knows, runs no check, and removes its temporary revoke key', async () => {
+    secured = await startSecuredFauna(TEST_ENDPOINT);
+    await serve(secured.fake);
+    const before = dataSnapshot(secured.fake);
+
+    const { code, out, err } = await verify({ env: { FAUNA_SECRET: 'fnNOT_A_KEY_THIS_SERVER_KNOWS_0123456789' } });
+
+    expect(code).toBe(1);
+    expect(resultLines(out, 'PASS')).toEqual([]);
+    expect(err[0]).toMatch(/^ERR_VERIFY_SETUP: FAUNA_SECRET is not a valid key for FAUNA_ENDPOINT \(401 unauthorized\)/);
+    expect(err).toHaveLength(1);
+    expect(out).toContainEqual('Removed what the run created: 1 keys.');
+    expect(dataSnapshot(secured.fake)).toEqual(before);
+  });
+
   it('prints its usage for --help (exit 0) and refuses an unknown flag (exit 2)', async () => {
     const out: string[] = [];
     const err: string[] = [];
