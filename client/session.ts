@@ -145,6 +145,7 @@ export class FaunaSession {
       if (!isUnauthorized(err)) throw err;
       this.assertOpen();
     }
+    // Fauna answers 401 before it evaluates anything, so running a write again is safe.
     const next = await this.loginAfterRejection(login);
     try {
       return await next.client.query<T>(expr, options);
