@@ -351,7 +351,14 @@ function setElements(ctx: EvalContext, set: Value, pos: Position): SetElement[] 
   if (spec.kind === 'documents') {
     const key = classKeyOf(spec.collection);
     if (!key.startsWith('#') && ctx.tx.get('#collections', key) === undefined) throw undefinedSchema('collection', key, pos);
-    filtered = !allowed(ctx, { name: 'unrestricted_read_collection', collection: spec.collection });
+    if (spec.collection.collection === undefined && SCHEMA_TYPE[spec.collection.id] !== undefined) {
+      // Collections(), Keys(), Roles()…: reading the set needs read on the native collection
+      // itself, then each entry is filtered (IndexSet.scala SchemaSet): 403 for a server key on Keys().
+      if (!allowed(ctx, { name: 'read', ref: spec.collection })) throw permissionDenied(pos);
+      filtered = true;
+    } else {
+      filtered = !allowed(ctx, { name: 'unrestricted_read_collection', collection: spec.collection });
+    }
     elements = ctx.tx
       .scan(key)
       .map((doc) => ({ ref: doc.ref, value: doc.ref, cursor: [doc.ref] }))

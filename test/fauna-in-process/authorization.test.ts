@@ -83,6 +83,8 @@ describe('keys with custom roles', () => {
     await role('r', []);
     expect((await t.failure(SERVER, q.Get(q.Role('r')))).status).toBe(403);
     expect((await t.failure(SERVER, q.CreateKey({ role: 'server' }))).status).toBe(403);
+    expect((await t.failure(SERVER, q.Paginate(q.Keys()))).status).toBe(403);
+    expect(await t.query(SERVER, q.Count(q.Collections()))).toBe(3);
     expect(await t.query(SERVER, q.Exists(q.Collection('notes')))).toBe(true);
     const serverKey = (await admin<{ secret: string }>(q.CreateKey({ role: 'server' }))).secret;
     expect(await t.query(serverKey, q.Count(q.Documents(q.Collection('notes'))))).toBe(0);
@@ -97,6 +99,7 @@ describe('keys with custom roles', () => {
     expect((await t.failure(key, q.CreateRole({ name: 'y', privileges: [] }))).status).toBe(403);
     expect((await t.failure(key, q.CreateKey({ role: 'admin' }))).status).toBe(403);
     expect((await t.failure(key, q.Get(q.Collection('notes')))).status).toBe(403);
+    expect((await t.failure(key, q.Paginate(q.Collections()))).status).toBe(403);
     expect((await t.failure(key, q.Update(q.Collection('notes'), { history_days: 1 }))).status).toBe(403);
 
     await role('collection_maker', [{ resource: q.Collections(), actions: { create: true } }]);
