@@ -19,6 +19,15 @@ function escapeRegExp(text: string): string {
 }
 
 /**
+ * The header line rollup puts first in each bundle (rollup.config.js): package version, the git
+ * commit it was built from (`-dirty` when tracked files had uncommitted changes, `unknown`
+ * outside git) and the driver's version.
+ */
+export function bundleHeaderPattern(action: string): RegExp {
+  return new RegExp(`^// auth0-fauna ${escapeRegExp(action)} v\\d+\\.\\d+\\.\\d+\\S* \\((?:[0-9a-f]{7,40}(?:-dirty)?|unknown)\\), faunadb \\d+\\.\\d+\\.\\d+$`);
+}
+
+/**
  * What auth0-deploy-cli will send as the Action's code, checked: present, within Auth0's size
  * limit, carrying the version header, and free of `##KEY##` / `@@KEY@@` markers for the keywords
  * we map (deploy-cli replaces those in code files too, which would rewrite the bundle).
@@ -40,8 +49,7 @@ export function checkBundle(
     problems.push(`${action.name}: bundle ${shown} is ${bytes} bytes, over Auth0's ${MAX_BUNDLE_BYTES}-byte limit`);
   }
   const header = code.split('\n', 1)[0] ?? '';
-  const expected = new RegExp(`^// auth0-fauna ${escapeRegExp(action.name)} v\\S+ \\(\\S+\\), faunadb \\S+$`);
-  if (!expected.test(header)) {
+  if (!bundleHeaderPattern(action.name).test(header)) {
     problems.push(`${action.name}: bundle ${shown} lacks its version header line; rebuild it with npm run build`);
   }
   const markers = keywordNames.filter((name) => code.includes(`##${name}##`) || code.includes(`@@${name}@@`));

@@ -1,7 +1,8 @@
 import fs from 'node:fs';
 import nock from 'nock';
 import { TEST_ENDPOINT, TEST_FAUNA_KEY, errorBody, faunaHeaders, findCalls, parseRequestBody, resourceBody } from '../support/fauna-wire';
-import { bundlePath, loadBundle, recordingPostLoginApi } from '../support/load-bundle';
+import { bundlePath, loadBundle, recordingPostLoginApi, staleSources } from '../support/load-bundle';
+import { bundleHeaderPattern } from '../../scripts/deploy/bundles';
 import { capturePrintedLines } from '../support/printed-lines';
 import { onExecutePostLogin as onExecutePostLoginFromSource } from '../../actions/fauna-login/index';
 
@@ -39,9 +40,14 @@ describe('dist/actions/fauna-login.js as Auth0 loads it', () => {
     expect(required.every((id) => !id.startsWith('.') && !id.includes('/'))).toBe(true);
   });
 
+  it('is built from this checkout: every file it bundles is unchanged since the build', () => {
+    expect(staleSources('fauna-login')).toEqual([]);
+  });
+
   it('starts with a header naming the build, and has a sourcemap beside it', () => {
     const firstLine = fs.readFileSync(bundlePath('fauna-login'), 'utf8').split('\n')[0];
-    expect(firstLine).toMatch(/^\/\/ auth0-fauna fauna-login v\d+\.\d+\.\d+ \(([0-9a-f]{7,}(-dirty)?|unknown)\), faunadb 4\.8\.2$/);
+    expect(firstLine).toMatch(bundleHeaderPattern('fauna-login'));
+    expect(firstLine).toContain(', faunadb 4.8.2');
     expect(fs.existsSync(`${bundlePath('fauna-login')}.map`)).toBe(true);
   });
 

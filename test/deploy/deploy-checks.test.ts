@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { CONNECTION_SETTING_NAMES, LOGIN_SETTING_NAMES, SETTINGS } from '../../actions/lib/settings';
 import { mergeBindings } from '../../scripts/deploy/bindings';
-import { MAX_BUNDLE_BYTES, checkBundle } from '../../scripts/deploy/bundles';
+import { MAX_BUNDLE_BYTES, bundleHeaderPattern, checkBundle } from '../../scripts/deploy/bundles';
 import { readAuth0Credentials, readDeploySettings, readEnvironment } from '../../scripts/deploy/environment';
 import { buildImportFile } from '../../scripts/deploy/import-file';
 import { REPO_ROOT, readTenantFile, type ActionSpec } from '../../scripts/deploy/tenant-file';
@@ -53,11 +53,12 @@ describe('tenant.yaml', () => {
 
 describe('built bundles', () => {
   // deploy-cli applies keyword replacement to code files too: a stray marker would rewrite code.
-  it.each(['fauna-login', 'revoke-fauna-secrets'].filter((a) => fs.existsSync(path.join(REPO_ROOT, 'actions', a, 'index.ts'))))(
+  it.each(['fauna-login', 'revoke-fauna-secrets'])(
     '%s carries its version header and no ##KEY## / @@KEY@@ marker',
     (name) => {
       const code = fs.readFileSync(path.join(REPO_ROOT, 'dist/actions', `${name}.js`), 'utf8');
-      expect(code.split('\n', 1)[0]).toMatch(new RegExp(`^// auth0-fauna ${name} v\\d+\\.\\d+\\.\\d+ \\((?:[0-9a-f]{7,}(?:-dirty)?|unknown)\\), faunadb 4\\.8\\.2$`));
+      expect(code.split('\n', 1)[0]).toMatch(bundleHeaderPattern(name));
+      expect(code.split('\n', 1)[0]).toContain(', faunadb 4.8.2');
       expect(code.match(/##[A-Za-z0-9_]+##|@@[A-Za-z0-9_]+@@/g)).toBeNull();
     },
   );

@@ -1,6 +1,6 @@
 import type { TenantSeed } from './support/fake-tenant';
 import { runScript, type ScriptRun } from './support/run-script';
-import { CREDENTIALS, FAUNA_KEY, HAS_REVOKE, SETTINGS_ENV, bundle, only, secretsPrinted } from './support/deploy-env';
+import { CREDENTIALS, FAUNA_KEY, SETTINGS_ENV, bundle, only, secretsPrinted } from './support/deploy-env';
 
 const postLogin = [{ id: 'post-login', version: 'v3' }];
 const postChangePassword = [{ id: 'post-change-password', version: 'v2' }];
@@ -46,9 +46,9 @@ describe('npm run deploy:tenant on a tenant with other Actions bound', () => {
     expect(login.code).toBe(bundle('fauna-login'));
     expect((login.secrets as { name: string; value: string }[]).find((s) => s.name === 'FAUNA_SECRET')?.value).toBe(FAUNA_KEY);
     expect(patch.map((r) => r.path).sort()).toEqual(
-      (HAS_REVOKE ? ['fauna-login', 'revoke-fauna-secrets'] : ['fauna-login']).map((n) => `/api/v2/actions/actions/${ids[n]}`).sort(),
+      ['fauna-login', 'revoke-fauna-secrets'].map((n) => `/api/v2/actions/actions/${ids[n]}`).sort(),
     );
-    expect(only(run.requests, 'POST', /\/deploy$/)).toHaveLength(HAS_REVOKE ? 2 : 1);
+    expect(only(run.requests, 'POST', /\/deploy$/)).toHaveLength(2);
   });
 
   it('keeps every other binding in its order, ours where it was', () => {
@@ -63,7 +63,7 @@ describe('npm run deploy:tenant on a tenant with other Actions bound', () => {
     ]);
     expect(run.finalState.bindings).toEqual({
       'post-login': ['audit-login', 'fauna-login', 'geo-block'],
-      'post-change-password': HAS_REVOKE ? ['password-notify', 'revoke-fauna-secrets'] : ['password-notify'],
+      'post-change-password': ['password-notify', 'revoke-fauna-secrets'],
       'credentials-exchange': ['m2m-claims'],
     });
     // A trigger we do not bind is never written.

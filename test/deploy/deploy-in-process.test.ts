@@ -1,4 +1,9 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { mergeBindings, readBackDifference } from '../../scripts/deploy/bindings';
+import { bundleHeaderPattern } from '../../scripts/deploy/bundles';
+import { REPO_ROOT, readTenantFile, selectDeployable } from '../../scripts/deploy/tenant-file';
 import { createManagementClient, listActions, listBindings, toBindingSpecs } from '../../scripts/deploy/tenant-state';
 import { FakeTenant, type TenantSeed } from './support/fake-tenant';
 import { CREDENTIALS } from './support/deploy-env';
@@ -109,5 +114,42 @@ describe('comparing the read-back with the plan', () => {
     expect(readBackDifference('post-change-password', [], read('password-notify'))).toBe(
       'post-change-password: expected (none), read back password-notify',
     );
+  });
+});
+
+describe('the bundle header the deploy requires', () => {
+  it.each([
+    ['a clean build', '// auth0-fauna fauna-login v0.1.0 (4db18cc), faunadb 4.8.2', true],
+    ['a build from a dirty tree', '// auth0-fauna fauna-login v0.1.0 (4db18cc-dirty), faunadb 4.8.2', true],
+    ['a build outside git', '// auth0-fauna fauna-login v0.1.0 (unknown), faunadb 4.8.2', true],
+    ['a prerelease version', '// auth0-fauna fauna-login v0.2.0-rc.1 (4db18cc0), faunadb 4.8.2', true],
+    ['another Action', '// auth0-fauna revoke-fauna-secrets v0.1.0 (4db18cc), faunadb 4.8.2', false],
+    ['a name that only starts the same', '// auth0-fauna fauna-login-old v0.1.0 (4db18cc), faunadb 4.8.2', false],
+    ['no commit', '// auth0-fauna fauna-login v0.1.0 (), faunadb 4.8.2', false],
+    ['a stamp that is not a commit', '// auth0-fauna fauna-login v0.1.0 (main), faunadb 4.8.2', false],
+    ['no driver version', '// auth0-fauna fauna-login v0.1.0 (4db18cc), faunadb', false],
+    ['code first', '"use strict";', false],
+  ])('%s: %s', (_name, header, accepted) => {
+    expect(bundleHeaderPattern('fauna-login').test(header)).toBe(accepted);
+  });
+});
+
+describe('an Action whose source is not in the checkout', () => {
+  it('is skipped with its bindings, and named', () => {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'deployable-'));
+    try {
+      fs.mkdirSync(path.join(root, 'actions/fauna-login'), { recursive: true });
+      fs.writeFileSync(path.join(root, 'actions/fauna-login/index.ts'), '');
+      const { actions, triggers, skipped } = selectDeployable(readTenantFile(), root);
+      expect(actions.map((a) => a.name)).toEqual(['fauna-login']);
+      expect(triggers).toEqual({ 'post-login': [spec('fauna-login')] });
+      expect(skipped).toEqual(['revoke-fauna-secrets']);
+    } finally {
+      fs.rmSync(root, { recursive: true, force: true });
+    }
+  });
+
+  it('is never the case in this repository: both Actions deploy', () => {
+    expect(selectDeployable(readTenantFile(), REPO_ROOT).skipped).toEqual([]);
   });
 });

@@ -3,7 +3,7 @@ import { REPO_ROOT, readTenantFile, selectDeployable } from '../../scripts/deplo
 import { createManagementClient } from '../../scripts/deploy/tenant-state';
 import { FakeTenant, type TenantSeed } from './support/fake-tenant';
 import { MINTED, NAMESPACE, broken, healthy } from './support/smoke-seeds';
-import { CREDENTIALS, HAS_REVOKE } from './support/deploy-env';
+import { CREDENTIALS } from './support/deploy-env';
 
 function expectations() {
   const { actions, triggers } = selectDeployable(readTenantFile(), REPO_ROOT);
@@ -35,7 +35,7 @@ describe('smoke checks (auth0 SDK against a mocked tenant)', () => {
         `PASS  fauna-login: test run on Auth0 (set ${NAMESPACE}fauna_secret on the ID token (value not shown))`,
       ]),
     );
-    expect(results).toHaveLength(HAS_REVOKE ? 11 : 6);
+    expect(results).toHaveLength(11);
     // The test run: the sample event as the smoke user, without the event's secrets.
     const testCall = tenant.requests.find((r) => r.path.endsWith('/test'));
     expect(testCall?.body).toEqual({ payload: { user: { user_id: SMOKE_USER_ID, email: 'ada@example.com' }, client: { client_id: 'c1' } } });
@@ -51,10 +51,8 @@ describe('smoke checks (auth0 SDK against a mocked tenant)', () => {
     );
     expect(lines).toContain('FAIL  fauna-login: runtime node22 (runtime node18, deployed version on node18)');
     expect(lines).toContain('FAIL  fauna-login: test run on Auth0 (the Action failed: fauna-login denied the login)');
-    if (HAS_REVOKE) {
-      expect(lines).toContain('FAIL  revoke-fauna-secrets: deployed (no deployed version)');
-      expect(lines).toContain('FAIL  revoke-fauna-secrets: bound to post-change-password (post-change-password runs: (nothing))');
-    }
+    expect(lines).toContain('FAIL  revoke-fauna-secrets: deployed (no deployed version)');
+    expect(lines).toContain('FAIL  revoke-fauna-secrets: bound to post-change-password (post-change-password runs: (nothing))');
   });
 
   it('fails the test run when the Action sets no claim or the endpoint refuses', async () => {

@@ -8,6 +8,36 @@ export function bundlePath(action: string): string {
   return path.join(DIST_DIR, `${action}.js`);
 }
 
+const REPO_ROOT = path.resolve(__dirname, '../..');
+
+/**
+ * The files a built bundle is out of date with. Its sourcemap carries every file rollup read
+ * (our sources, the driver, the stubs) with its content at build time; any file that differs now,
+ * or is gone, means dist/ was not built from this checkout. A missing map counts as stale.
+ */
+export function staleSources(action: string): string[] {
+  const mapFile = `${bundlePath(action)}.map`;
+  if (!fs.existsSync(mapFile)) return [`${path.relative(REPO_ROOT, mapFile)} (missing: run npm run build)`];
+  const map = JSON.parse(fs.readFileSync(mapFile, 'utf8')) as { sources?: string[]; sourcesContent?: (string | null)[] };
+  const sources = map.sources ?? [];
+  if (sources.length === 0) return [`${path.relative(REPO_ROOT, mapFile)} (lists no sources)`];
+  return sources
+    .map((source, i) => ({ file: path.resolve(path.dirname(mapFile), source), built: map.sourcesContent?.[i] }))
+    .filter(({ file, built }) => typeof built !== 'string' || !fs.existsSync(file) || fs.readFileSync(file, 'utf8') !== built)
+    .map(({ file }) => path.relative(REPO_ROOT, file));
+}
+
+/** Throws when dist/ is not this checkout's build, naming what changed; tests then fail clearly. */
+export function assertFreshBundle(action: string): void {
+  // Under StrykerJS (mutation/jest.config.js) the sources are instrumented copies that no build
+  // can match; dist/ there is the working tree's, already checked by the ordinary run.
+  if (process.env.AUTH0_FAUNA_MUTATION_SANDBOX === '1') return;
+  const stale = staleSources(action);
+  if (stale.length > 0) {
+    throw new Error(`dist/actions/${action}.js is not built from this checkout (changed since the build: ${stale.join(', ')}); run npm run build`);
+  }
+}
+
 export interface LoadedBundle {
   readonly exports: Record<string, unknown>;
   /** Every module id the bundle required while loading. */
@@ -22,6 +52,7 @@ const BUILTINS = new Set([...builtinModules, ...builtinModules.map((m) => `node:
  * records what was asked for.
  */
 export function loadBundle(action: string): LoadedBundle {
+  assertFreshBundle(action);
   const file = bundlePath(action);
   const code = fs.readFileSync(file, 'utf8');
   const required: string[] = [];

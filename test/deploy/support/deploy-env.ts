@@ -22,8 +22,6 @@ export const SETTINGS_ENV = {
   CLAIM_NAMESPACE: 'https://app.example.com/',
 };
 
-/** The revocation Action is deployed only once its source exists (built by another issue). */
-export const HAS_REVOKE = fs.existsSync(path.join(REPO_ROOT, 'actions/revoke-fauna-secrets/index.ts'));
 
 export function bundle(action: string): string {
   return fs.readFileSync(path.join(REPO_ROOT, 'dist/actions', `${action}.js`), 'utf8');
