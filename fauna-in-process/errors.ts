@@ -11,9 +11,18 @@ export class EvalError extends Error {
     readonly position: Position,
     /** For `call error`: what went wrong inside the function, rendered as the core's `cause`. */
     readonly causes: readonly EvalError[] = [],
+    /** For `validation failed`: which fields and why, rendered as the core's `failures`. */
+    readonly failures: readonly ValidationFailure[] = [],
   ) {
     super(`${code}: ${description}`);
   }
+}
+
+export interface ValidationFailure {
+  /** The field's path, array indexes as strings (APIResponse.scala `errLiteral`). */
+  readonly field: readonly string[];
+  readonly code: string;
+  readonly description: string;
 }
 
 /** 403; the core's PermissionDenied (Error.scala `statusCode`). */

@@ -4,7 +4,7 @@
  * the core does (ext/model/src/main/scala/ast/functions/ReadAdaptor.scala, WriteAdaptor.scala,
  * SetFunctions.scala, doc/LambdaWrapper.scala).
  */
-import { EvalError, invalidExpression, notUnique, permissionDenied, undefinedSchema, validationFailed, type Position } from './errors';
+import { EvalError, invalidExpression, type ValidationFailure, notUnique, permissionDenied, undefinedSchema, validationFailed, type Position } from './errors';
 import { isAllowed, membershipRoles, rightsOfRole, type Action, type Caller, type RoleSet } from './authorization';
 import {
   classKeyOf,
@@ -261,7 +261,9 @@ function asName(v: Value, pos: Position): string {
 function docClass(ctx: EvalContext, ref: Ref, pos: Position): ClassKey {
   if (ref.collection === undefined) throw invalidArgument('Document Ref', ref, pos);
   const key = classKeyOf(ref.collection);
-  if (!key.startsWith('#') && ctx.tx.get('#collections', key) === undefined) throw undefinedSchema('collection', key, pos);
+  if (!key.startsWith('#') && (ref.collection.unresolved || ctx.tx.get('#collections', key) === undefined)) {
+    throw undefinedSchema('collection', key, pos);
+  }
   return key;
 }
 
@@ -274,7 +276,7 @@ function notFound(ref: Ref, pos: Position): EvalError {
 
 /** The live document, without a permission check: what writes read before they write. */
 function loadDoc(ctx: EvalContext, ref: Ref, pos: Position): Doc {
-  const doc = ctx.tx.get(docClass(ctx, ref, pos), ref.id);
+  const doc = ref.unresolved ? undefined : ctx.tx.get(docClass(ctx, ref, pos), ref.id);
   if (doc === undefined) throw notFound(ref, pos);
   return doc;
 }
@@ -312,6 +314,31 @@ function writeDoc(ctx: EvalContext, key: ClassKey, doc: Doc, pos: Position): voi
   if (uniqueConflict(ctx.tx, key, doc) !== undefined) throw notUnique(pos);
 }
 
+/**
+ * ReferencesValidator (util/SharedValidators.scala), run on schema documents: every document ref
+ * in the new fields must be readable by the caller and exist (this transaction's writes count);
+ * a name that did not resolve cannot be read. Native collection refs are not checked.
+ */
+function referenceFailures(ctx: EvalContext, value: Value, field: readonly string[]): ValidationFailure[] {
+  if (value instanceof Ref) {
+    if (value.collection === undefined) return [];
+    const unreadable = { field, code: 'invalid reference', description: 'Cannot read reference.' };
+    if (value.unresolved || value.collection.unresolved) return [unreadable];
+    const key = classKeyOf(value.collection);
+    if (!key.startsWith('#') && ctx.tx.get('#collections', key) === undefined) return [unreadable];
+    if (!allowed(ctx, { name: 'read', ref: value })) return [unreadable];
+    return ctx.tx.get(key, value.id) === undefined ? [{ field, code: 'invalid reference', description: 'Reference was not found.' }] : [];
+  }
+  if (Array.isArray(value)) return value.flatMap((item, i) => referenceFailures(ctx, item, [...field, String(i)]));
+  if (isObjectValue(value)) return Object.entries(value).flatMap(([k, item]) => referenceFailures(ctx, item, [...field, k]));
+  return [];
+}
+
+function checkReferences(ctx: EvalContext, fields: ObjectValue, pos: Position): void {
+  const failures = referenceFailures(ctx, fields, []);
+  if (failures.length > 0) throw new EvalError(400, 'validation failed', 'document data is not valid.', pos, [], failures);
+}
+
 // Indexes and sets ----------------------------------------------------------------------------
 
 /** Indexes over more sources than this are built in the background (doc/Index.scala `BuildSyncSize`). */
@@ -326,7 +353,7 @@ interface SetElement {
 
 function indexDoc(ctx: EvalContext, ref: Ref, pos: Position): Doc {
   if (ref.collection?.id !== 'indexes' || ref.collection.collection !== undefined) throw invalidArgument('Index Ref', ref, pos);
-  const index = ctx.tx.get('#indexes', ref.id);
+  const index = ref.unresolved ? undefined : ctx.tx.get('#indexes', ref.id);
   if (index === undefined) throw undefinedSchema('index', ref.id, pos);
   return index;
 }
@@ -350,7 +377,9 @@ function setElements(ctx: EvalContext, set: Value, pos: Position): SetElement[] 
   let filtered: boolean;
   if (spec.kind === 'documents') {
     const key = classKeyOf(spec.collection);
-    if (!key.startsWith('#') && ctx.tx.get('#collections', key) === undefined) throw undefinedSchema('collection', key, pos);
+    if (!key.startsWith('#') && (spec.collection.unresolved || ctx.tx.get('#collections', key) === undefined)) {
+      throw undefinedSchema('collection', key, pos);
+    }
     if (spec.collection.collection === undefined && SCHEMA_TYPE[spec.collection.id] !== undefined) {
       // Collections(), Keys(), Roles()…: reading the set needs read on the native collection
       // itself, then each entry is filtered (IndexSet.scala SchemaSet): 403 for a server key on Keys().
@@ -408,6 +437,7 @@ function createSchema(ctx: EvalContext, native: NativeName, params: ObjectValue,
     throw new EvalError(400, 'instance already exists', `${NATIVE_DISPLAY[native]} already exists.`, pos);
   }
   let fields = withoutNulls({ ...SCHEMA_DEFAULTS[native], ...params });
+  checkReferences(ctx, fields, pos);
   if (native === 'indexes') {
     const sources = indexSources(new Doc(new Ref(name, nativeRef('indexes')), 0, params));
     if (sources.length === 0) throw validationFailed('document', [...pos, 'params']);
@@ -429,6 +459,7 @@ function createSchema(ctx: EvalContext, native: NativeName, params: ObjectValue,
 
 function createKey(ctx: EvalContext, params: ObjectValue, pos: Position): Doc {
   if (params.role === undefined) throw validationFailed('document', [...pos, 'params']);
+  checkReferences(ctx, params, pos);
   checkTtl(params, pos);
   const id = ctx.fake.newId();
   const secret = ctx.fake.mintKeySecret(id);
@@ -490,6 +521,7 @@ function update(ctx: EvalContext, ref: Ref, params: ObjectValue, replace: boolea
     if (typeof fields.name === 'string' && fields.name !== ref.id) {
       throw invalidExpression('The fake does not support renaming schema documents.', pos);
     }
+    if (key !== '#tokens') checkReferences(ctx, fields, pos);
   } else {
     const data = replace
       ? withoutNulls(asObject(params.data, [...pos, 'params', 'data']))
@@ -542,7 +574,10 @@ function schemaRefForm(native: NativeName): Form {
         throw new EvalError(400, 'invalid expression', 'The fake has one database: scoped refs are not supported.', pos);
       }
       const primary = Object.keys(args).find((k) => k !== 'scope') as string;
-      return new Ref(asName(arg(ctx, args, primary, env, pos), [...pos, primary]), nativeRef(native));
+      const name = asName(arg(ctx, args, primary, env, pos), [...pos, primary]);
+      // Names resolve through the committed schema only (the core's schema cache): an object this
+      // transaction created is reachable through the ref its create returned, not by name.
+      return new Ref(name, nativeRef(native), ctx.tx.getCommitted(`#${native}`, name) === undefined);
     },
   };
 }
@@ -904,6 +939,7 @@ const FORMS: Record<string, Form> = {
       const ref = asRef(target, [...pos, 'exists']);
       if (ref.collection === undefined) return true;
       const key = classKeyOf(ref.collection);
+      if (ref.unresolved || ref.collection.unresolved) return false;
       if (!key.startsWith('#') && ctx.tx.get('#collections', key) === undefined) return false;
       // A document the caller may not read does not exist for it (ReadAdaptor `exists`).
       return allowed(ctx, { name: 'read', ref }) && ctx.tx.get(key, ref.id) !== undefined;
@@ -983,7 +1019,7 @@ const FORMS: Record<string, Form> = {
       const target = arg(ctx, args, 'call', env, pos);
       const ref = typeof target === 'string' ? new Ref(target, nativeRef('functions')) : asRef(target, [...pos, 'call']);
       if (ref.collection?.id !== 'functions') throw invalidArgument('Function Ref', ref, [...pos, 'call']);
-      const fn = ctx.tx.get('#functions', ref.id);
+      const fn = ref.unresolved ? undefined : ctx.tx.get('#functions', ref.id);
       if (fn === undefined) throw new EvalError(400, 'invalid ref', `Ref refers to undefined function '${ref.id}'`, [...pos, 'call']);
       const callArgs = 'arguments' in args ? arg(ctx, args, 'arguments', env, pos) : [];
       check(ctx, { name: 'call', fn: fn.ref, args: callArgs }, pos);

@@ -41,6 +41,11 @@
  *   collections: a custom role may touch them only when granted on `Collections()`, `Indexes()`…
  * - An index created over more than 128 source documents is `active: false` and `Match` on it
  *   is 400 `instance not found` until its build ends (`indexBuildMs` on the fake's clock).
+ * - Names (`Collection('x')`, `Index('x')`…) resolve through the committed schema only, as
+ *   through the core's schema cache: within one transaction an object it created is reachable
+ *   only through the ref its create returned. Schema documents are reference-checked
+ *   (util/SharedValidators.scala ReferencesValidator): 400 `validation failed`, `invalid
+ *   reference`, for a ref the caller cannot read, that did not resolve or that is missing.
  * - Options `tokenCacheMs` (the core's token record cache: a deleted token may authenticate
  *   until its entry expires, while deleting its instance ends it at once) and `fqlV4Disabled`
  *   (410 `permission denied` after authentication, ext/api/.../fql1/FQL1Routes.scala).
@@ -48,8 +53,7 @@
  * Deliberately not modelled:
  * - One database: no scopes, child databases, `At`, history or events, credentials/`Login`,
  *   access providers, JWTs, `history_read`/`history_write`, `create_with_id` (a Create with an
- *   explicit id is checked as `create`), index bindings; the schema cache (a name lookup sees
- *   the transaction's own schema writes here, unlike the core).
+ *   explicit id is checked as `create`), index bindings.
  * - Expired documents (`ttl` <= transaction time) are invisible at once (the core removes them
  *   lazily; reads behave the same). Index reads filter per document before paging, so a page
  *   is never short as the core's can be.
@@ -79,19 +83,20 @@ export { serveInProcessFauna, type ServeOptions, type ServedFauna } from './http
 
 /**
  * The collections and indexes the login Action needs, created through the fake's own FQL (so
- * the writes and the wire are the real ones). The full schema, roles included, is `fauna/`'s.
+ * the writes and the wire are the real ones). The full schema, roles included, is `fauna/`'s
+ * (./project-schema.ts). The indexes name their collections through the refs the creates
+ * returned, as the core requires within one transaction.
  */
 export async function createLoginSchema(fake: FakeFauna): Promise<void> {
-  const expr = q.Do(
-    q.CreateCollection({ name: USERS_COLLECTION }),
-    q.CreateIndex({
-      name: USERS_BY_AUTH0_ID_INDEX,
-      source: q.Collection(USERS_COLLECTION),
-      terms: [{ field: ['data', 'auth0_id'] }],
-      unique: true,
-    }),
-    q.CreateCollection({ name: AUTH0_JWT_COLLECTION }),
-    q.CreateIndex({ name: AUTH0_JWT_BY_USER_INDEX, source: q.Collection(AUTH0_JWT_COLLECTION), terms: [{ field: ['data', 'user'] }] }),
+  const expr = q.Let(
+    [
+      { users: q.Select('ref', q.CreateCollection({ name: USERS_COLLECTION })) },
+      { logins: q.Select('ref', q.CreateCollection({ name: AUTH0_JWT_COLLECTION })) },
+    ],
+    q.Do(
+      q.CreateIndex({ name: USERS_BY_AUTH0_ID_INDEX, source: q.Var('users'), terms: [{ field: ['data', 'auth0_id'] }], unique: true }),
+      q.CreateIndex({ name: AUTH0_JWT_BY_USER_INDEX, source: q.Var('logins'), terms: [{ field: ['data', 'user'] }] }),
+    ),
   );
   const response = await fake.handle({ body: JSON.stringify(expr), authorization: `Bearer ${fake.adminSecret}` });
   if (response.status !== 200 && response.status !== 201) throw new Error(`createLoginSchema failed: ${response.body}`);

@@ -55,6 +55,12 @@ export class Transaction {
     return this.base.get(key)?.get(id);
   }
 
+  /** As committed before this transaction: what the core's schema cache sees. */
+  getCommitted(key: ClassKey, id: string): Doc | undefined {
+    const doc = this.base.get(key)?.get(id);
+    return doc !== undefined && isLive(doc, this.now) ? doc : undefined;
+  }
+
   get(key: ClassKey, id: string): Doc | undefined {
     const doc = this.getAny(key, id);
     return doc !== undefined && isLive(doc, this.now) ? doc : undefined;

@@ -19,6 +19,11 @@ export class Ref {
     readonly id: string,
     /** Undefined for the native collections themselves (`Collections()`, `Tokens()`…). */
     readonly collection?: Ref,
+    /**
+     * A name lookup (`Collection('x')`…) of a schema object that is not committed: the core
+     * resolves names through its schema cache, which does not see the transaction's own writes.
+     */
+    readonly unresolved = false,
   ) {}
 }
 

@@ -145,6 +145,7 @@ export function errorResponse(err: EvalError, txnMicros: number): FakeFaunaRespo
 /** One error as the core renders it; a `call error` carries what failed inside the function as `cause`. */
 function errorJson(err: EvalError): Json {
   const out: { [key: string]: Json } = { position: [...err.position], code: err.code, description: err.description };
+  if (err.failures.length > 0) out.failures = err.failures.map((f) => ({ field: [...f.field], code: f.code, description: f.description }));
   if (err.causes.length > 0) out.cause = err.causes.map(errorJson);
   return out;
 }

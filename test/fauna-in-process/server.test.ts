@@ -283,3 +283,34 @@ describe('FakeFauna with FQL v4 switched off', () => {
     expect((await off.failure('fnNOT_A_KEY', q.Now())).status).toBe(401);
   });
 });
+
+describe('FakeFauna schema names within one transaction', () => {
+  it('resolves a name only against committed schema: an index on a collection created in the same query must use its ref', async () => {
+    const byName = await failure(
+      ADMIN,
+      q.Do(q.CreateCollection({ name: 'things' }), q.CreateIndex({ name: 'things_all', source: q.Collection('things') })),
+    );
+    expect(byName).toEqual({
+      status: 400,
+      code: 'validation failed',
+      description: 'document data is not valid.',
+      position: ['do', 1],
+      failures: [{ field: ['source'], code: 'invalid reference', description: 'Cannot read reference.' }],
+    });
+    expect(await client(ADMIN).query(q.Exists(q.Collection('things')))).toBe(false);
+
+    await client(ADMIN).query(
+      q.Let({ things: q.Select('ref', q.CreateCollection({ name: 'things' })) }, q.CreateIndex({ name: 'things_all', source: q.Var('things') })),
+    );
+    expect(await client(ADMIN).query(q.Exists(q.Index('things_all')))).toBe(true);
+    expect((await failure(ADMIN, q.Do(q.CreateCollection({ name: 'more' }), q.Create(q.Collection('more'), {})))).code).toBe('invalid ref');
+  });
+
+  it('refuses a role whose privilege names a collection that does not exist, naming the field', async () => {
+    const err = await failure(ADMIN, q.CreateRole({ name: 'r', privileges: [{ resource: q.Collection('users'), actions: {} }, { resource: q.Collection('nope'), actions: {} }] }));
+    expect(err).toMatchObject({ status: 400, code: 'validation failed' });
+    expect(err.failures).toEqual([
+      { field: ['privileges', '1', 'resource'], code: 'invalid reference', description: 'Cannot read reference.' },
+    ]);
+  });
+});

@@ -14,7 +14,7 @@ export interface FakeUnderTest {
   client(secret: string): Client;
   query<T = unknown>(secret: string, expr: Expr): Promise<T>;
   /** The HTTP answer the driver got for a failed query: status and the first error. */
-  failure(secret: string, expr: Expr): Promise<{ status: number; code: string; description: string; position?: unknown; cause?: unknown }>;
+  failure(secret: string, expr: Expr): Promise<{ status: number; code: string; description: string; position?: unknown; cause?: unknown; failures?: unknown }>;
 }
 
 /** A fake with an admin and a server key and a clock that moves only when told. */
