@@ -67,12 +67,25 @@ interface Recorded {
   err: string[];
 }
 
+/**
+ * The schema write answered as Fauna evaluates it: the write ends in `{changes: N, keys}` with N
+ * the count setup put in the query, so "Applied N" reports the plan, not a number the test made up.
+ */
+function answerAsWritten(request: unknown): string {
+  const changes = (request as { in?: { object?: { changes?: unknown } } }).in?.object?.changes;
+  if (typeof changes !== 'number') throw new Error('the schema write does not end in {changes: N, keys}');
+  return resourceBody({ changes, keys: [] });
+}
+
 /** Scripts Fauna's replies in order; records each request body and everything printed. */
-function scriptFauna(replies: { status: number; body: string }[]): Recorded {
+function scriptFauna(replies: { status: number; body: string | ((request: unknown) => string) }[]): Recorded {
   const recorded: Recorded = { bodies: [], out: [], err: [] };
   const scope = nock(TEST_ENDPOINT, { reqheaders: { authorization: `Bearer ${ADMIN_KEY}` } });
   for (const reply of replies) {
-    scope.post('/', (body) => recorded.bodies.push(parseRequestBody(body)) > 0).reply(reply.status, reply.body, faunaHeaders());
+    const body = reply.body;
+    scope
+      .post('/', (request) => recorded.bodies.push(parseRequestBody(request)) > 0)
+      .reply((_uri, request) => [reply.status, typeof body === 'string' ? body : body(parseRequestBody(request)), faunaHeaders()]);
   }
   return recorded;
 }
@@ -104,7 +117,7 @@ describe('npm run setup:fauna', () => {
   it('creates everything on an empty database: one read, then one write', async () => {
     const recorded = scriptFauna([
       { status: 200, body: stateBody(EMPTY) },
-      { status: 200, body: resourceBody({ changes: SCHEMA.length, keys: [] }) },
+      { status: 200, body: answerAsWritten },
       ALL_ACTIVE,
     ]);
 
@@ -152,7 +165,7 @@ describe('npm run setup:fauna', () => {
   it('updates only a role whose definition changed, and says so', async () => {
     const recorded = scriptFauna([
       { status: 200, body: stateBody(COMPLETE, { [LOGIN_SECRET_ROLE]: { fingerprint: 'from-an-older-release' } }) },
-      { status: 200, body: resourceBody({ changes: 1, keys: [] }) },
+      { status: 200, body: answerAsWritten },
       ALL_ACTIVE,
     ]);
 
@@ -309,7 +322,7 @@ describe('npm run setup:fauna and indexes still building', () => {
   it('waits after its write until every index is active, with progress, then says so', async () => {
     const recorded = scriptFauna([
       { status: 200, body: stateBody((def) => def.name !== NOTES_INDEX) },
-      { status: 200, body: resourceBody({ changes: 1, keys: [] }) },
+      { status: 200, body: answerAsWritten },
       { status: 200, body: activityBody([NOTES_INDEX]) },
       { status: 200, body: activityBody([NOTES_INDEX]) },
       ALL_ACTIVE,

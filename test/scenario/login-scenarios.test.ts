@@ -1,9 +1,10 @@
 /**
- * Logins against one stateful fake Fauna (test/support/fake-fauna.ts) answered through nock, the
- * way the Action reaches Fauna in production (global fetch). The scenarios run in order and share
- * the fake's state: first login, returning logins, a race of two first logins, then expiry.
+ * Logins against a stateful in-process Fauna (fauna-in-process/) answered through nock, the way
+ * the Action reaches Fauna in production (global fetch). Each scenario starts from its own empty
+ * database and clock and makes the logins it needs, so any one can run alone or in any order.
  */
 import { Client, errors as faunaErrors, query as q, type ClientConfig } from 'faunadb';
+import nock from 'nock';
 import { onExecutePostLogin } from '../../actions/fauna-login/index';
 import { SECRET_CLAIM, SECRET_EXP_CLAIM } from '../../actions/fauna-login/claims';
 import { AUTH0_JWT_COLLECTION, USERS_COLLECTION } from '../../actions/lib/schema-names';
@@ -21,10 +22,10 @@ const START = Date.UTC(2030, 0, 1, 8, 0, 0);
 const ADMIN_KEY = 'fnSCENARIO_ADMIN_KEY';
 
 let clock = START;
-const fake = new FakeFauna({ now: () => clock, secrets: { [TEST_FAUNA_KEY]: 'server', [ADMIN_KEY]: 'admin' } });
+let fake: FakeFauna;
 
-/** Every secret the logins were handed, to prove none reached a log line. */
-const mintedSecrets: string[] = [];
+/** Every secret this scenario's logins were handed, to prove none reached a log line. */
+let mintedSecrets: string[] = [];
 let logLines: string[] = [];
 
 function event(user: Partial<PostLoginEvent['user']> = {}): PostLoginEvent {
@@ -59,13 +60,13 @@ function faunaClient(secret: string): Client {
 
 const usersWrites = () => fake.stats.writesByCollection[USERS_COLLECTION] ?? 0;
 
-beforeAll(async () => {
+beforeEach(async () => {
+  clock = START;
+  fake = new FakeFauna({ now: () => clock, secrets: { [TEST_FAUNA_KEY]: 'server', [ADMIN_KEY]: 'admin' } });
   await createLoginSchema(fake);
-});
-
-beforeEach(() => {
-  // no-network.ts clears nock after each test; the fake's state lives on.
+  // no-network.ts clears nock after each test.
   fake.intercept(TEST_ENDPOINT);
+  mintedSecrets = [];
   logLines = [];
   for (const method of ['log', 'info', 'warn', 'error'] as const) {
     jest.spyOn(console, method).mockImplementation((...args: unknown[]) => {
@@ -117,6 +118,7 @@ describe('login scenarios against a stateful Fauna', () => {
   });
 
   it('returning login with an unchanged profile: no write to the user document, a new jwt document and token', async () => {
+    await login(onExecutePostLogin);
     clock += 60_000;
     const writesBefore = usersWrites();
     const previous = fake.tokens().map((t) => t.secret);
@@ -133,6 +135,7 @@ describe('login scenarios against a stateful Fauna', () => {
   });
 
   it('returning login with a changed email: exactly one update of the user document', async () => {
+    await login(onExecutePostLogin);
     const writesBefore = usersWrites();
 
     const result = await login(onExecutePostLogin, event({ email: 'ada@lovelace.example' }));
@@ -164,14 +167,22 @@ describe('login scenarios against a stateful Fauna', () => {
     expect(typeof b.secret).toBe('string');
     expect(a.secret).not.toBe(b.secret);
     expect([a.denials, b.denials]).toEqual([[], []]);
-    // Two racers plus the loser's retry, which the Action logged with Fauna's code.
+    // Two racers plus the loser's retry, which the Action logged with Fauna's code: the in-process
+    // Fauna answers 400 `instance not unique`; the core may instead answer 409 once its own
+    // contention retries run out. Either is the lost race, retried once.
     expect(fake.stats.requests - requestsBefore).toBe(3);
-    expect(logLines.filter((line) => line.includes('instance not unique'))).toHaveLength(1);
+    expect(logLines.filter((line) => line.includes('retrying'))).toEqual([
+      expect.stringMatching(/Fauna attempt 1 failed \((instance not unique, HTTP 400|contended transaction, HTTP 409)\); retrying/),
+    ]);
   });
 
   it('expiry: past the TTL the jwt documents and tokens are gone and the secrets get 401', async () => {
-    const secret = mintedSecrets[mintedSecrets.length - 1];
-    expect(await faunaClient(secret).query(q.HasCurrentIdentity())).toBe(true);
+    await login(onExecutePostLogin);
+    clock += 60_000;
+    await login(onExecutePostLogin, event({ user_id: 'auth0|second', email: 'second@example.com', name: 'Second' }));
+    expect(mintedSecrets).toHaveLength(2);
+    expect(fake.tokens()).toHaveLength(2);
+    for (const secret of mintedSecrets) expect(await faunaClient(secret).query(q.HasCurrentIdentity())).toBe(true);
 
     clock += (TTL_SECONDS + 120) * 1000;
 
@@ -182,5 +193,22 @@ describe('login scenarios against a stateful Fauna', () => {
     }
     // The users outlive their logins.
     expect(fake.documents(USERS_COLLECTION)).toHaveLength(2);
+  });
+});
+
+describe('a database without the schema', () => {
+  it('answers 400 invalid ref, as the core does for a missing name; the login is denied and the log says to run setup:fauna', async () => {
+    const empty = new FakeFauna({ now: () => clock, secrets: { [TEST_FAUNA_KEY]: 'server' } });
+    nock.cleanAll();
+    empty.intercept(TEST_ENDPOINT);
+
+    const result = await login(onExecutePostLogin);
+
+    expect(result.denials).toHaveLength(1);
+    expect(result.idTokenClaims).toEqual({});
+    expect(empty.documents(USERS_COLLECTION)).toEqual([]);
+    expect(logLines).toEqual([
+      expect.stringMatching(/ERR_FAUNA_BAD_REQUEST: Fauna query failed \(invalid ref, HTTP 400, 1 attempt\(s\)\): .*does not exist; run `npm run setup:fauna`/),
+    ]);
   });
 });
