@@ -12,8 +12,11 @@
  * - ./wire.ts: request literals, `{"resource"}` / `{"errors"}` bodies (ext/api/.../fql1/APIResponse.scala,
  *   Renderable.scala), secrets in the core's layout (auth/AuthLike.scala: "fnE…" tokens, "fnA…" keys).
  * - ./storage.ts: documents, transactions, index entries, unique checks.
- * - ./evaluator.ts: the forms, with a permission check wherever the core makes one
- *   (ast/functions/ReadAdaptor.scala, WriteAdaptor.scala, SetFunctions.scala).
+ * - ./evaluator.ts: evaluation, lambdas, and the permission checks with predicates run as the
+ *   core runs them (doc/LambdaWrapper.scala). ./forms.ts: the FQL functions.
+ *   ./documents.ts: reads, writes, sets and schema writes, checked where the core checks them
+ *   (ast/functions/ReadAdaptor.scala, WriteAdaptor.scala, SetFunctions.scala, set/IndexSet.scala).
+ * - ./project-schema.ts: `applyProjectSchema`, fauna/ SCHEMA and its keys as setup:fauna makes them.
  * - ./authorization.ts: who may do what (auth/Permissions.scala, RoleEvalContext.scala,
  *   RoleEvalAction.scala, RoleMembership.scala, doc/LambdaWrapper.scala).
  * - ./server.ts: FakeFauna (authentication, transactions, fetch/nock); ./http.ts: loopback HTTP.

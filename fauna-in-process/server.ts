@@ -8,6 +8,7 @@ import nock from 'nock';
 import { EvalError, notUnique } from './errors';
 import { rightsOfRole, type Caller } from './authorization';
 import { evaluate, rolesOfInstance, type FakeFaunaInternals } from './evaluator';
+import { FORMS } from './forms';
 import { Transaction, applyEntry, classKeyOf, cloneStore, collectionNameOf, isLive, ttlOf, uniqueConflict, type Store } from './storage';
 import { Doc, Env, NATIVE_COLLECTIONS, Ref, type Value } from './values';
 import {
@@ -143,7 +144,7 @@ export class FakeFauna {
 
     let result: Value;
     try {
-      result = evaluate({ tx, caller, fake: this.internals }, parsed, new Env(), []);
+      result = evaluate({ tx, caller, forms: FORMS, fake: this.internals }, parsed, new Env(), []);
     } catch (err) {
       if (err instanceof EvalError) return errorResponse(err, txnMicros);
       throw err;
@@ -275,7 +276,7 @@ export class FakeFauna {
       // The instance is read uncached: deleting it ends every token of it at once.
       const owner = instance.collection === undefined ? undefined : tx.get(classKeyOf(instance.collection), instance.id);
       if (owner === undefined) return undefined;
-      const roles = rolesOfInstance({ tx, fake: this.internals, caller: { rights: { kind: 'none' }, identity: instance, token: token.ref } }, instance);
+      const roles = rolesOfInstance({ tx, forms: FORMS, fake: this.internals, caller: { rights: { kind: 'none' }, identity: instance, token: token.ref } }, instance);
       return { rights: { kind: 'instance', instance, roles }, identity: instance, token: token.ref };
     }
     const keyId = this.mintedKeySecrets.get(secret);
