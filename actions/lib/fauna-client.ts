@@ -145,6 +145,7 @@ export interface QueryOutcome<T> {
  * request in flight when the budget runs out. Throws FaunaQueryError with the last failure.
  */
 export async function queryWithRetry<T>(client: Client, expr: Expr, options: RetryOptions): Promise<QueryOutcome<T>> {
+  loadRuntimeFetch();
   const now = options.now ?? Date.now;
   const sleep = options.sleep ?? realSleep;
   const random = options.random ?? Math.random;
@@ -168,6 +169,21 @@ export async function queryWithRetry<T>(client: Client, expr: Expr, options: Ret
     options.onRetry?.(failure, attempt);
     await sleep(backoff);
   }
+}
+
+let runtimeFetchLoaded = false;
+
+/**
+ * Node loads its fetch implementation (undici) on first use of fetch or Response: tens of ms,
+ * more on Node 22 (Auth0's runtime) than on 20, more again on a busy host. Load it before the
+ * budget starts, so a fresh Action instance's first login spends FAUNA_TIMEOUT_MS on Fauna and
+ * not on the runtime (a 100 ms budget could otherwise run out before the request leaves).
+ */
+function loadRuntimeFetch(): void {
+  if (runtimeFetchLoaded) return;
+  // Reflect.get: a plain read of the global looks side-effect free to rollup and terser, which would drop it.
+  Reflect.get(globalThis, 'Response');
+  runtimeFetchLoaded = true;
 }
 
 async function queryBefore<T>(client: Client, expr: Expr, timeLeftMs: number): Promise<T> {

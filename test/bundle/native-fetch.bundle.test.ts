@@ -13,10 +13,11 @@ import { DENY_REASON } from '../../actions/fauna-login/mint-login-secret';
 import type { FakeFauna } from '../../fauna-in-process';
 import { serveInProcessFauna, type ServedFauna } from '../../fauna-in-process/http';
 import { FAUNA_SECRET, faunaWithSchema } from '../../scripts/bench/fauna-in-process';
-import { bundlePath } from '../support/load-bundle';
+import { bundlePath, loadBundle } from '../support/load-bundle';
 import { runBundleInFreshNode } from '../support/fresh-node';
 
 const NS = 'https://app.example.com/';
+// Budgets with room for a loaded 2-core machine: these tests are about what fails, not how fast.
 const USER_ID = 'auth0|native-fetch-1';
 
 let fake: FakeFauna;
@@ -78,7 +79,7 @@ describe('the built Actions in a fresh node, on its own global fetch, against Fa
   it('fauna-login against a Fauna that never answers: the request is aborted at FAUNA_TIMEOUT_MS, the login denied, the process exits', async () => {
     const before = hung.requests;
 
-    const run = await runBundleInFreshNode(bundlePath('fauna-login'), 'onExecutePostLogin', loginEvent(hung.url, { FAUNA_TIMEOUT_MS: '300' }));
+    const run = await runBundleInFreshNode(bundlePath('fauna-login'), 'onExecutePostLogin', loginEvent(hung.url, { FAUNA_TIMEOUT_MS: '1000' }));
 
     expect(hung.requests).toBeGreaterThan(before);
     expect(run.idTokenClaims).toEqual({});
@@ -92,7 +93,7 @@ describe('the built Actions in a fresh node, on its own global fetch, against Fa
     const run = await runBundleInFreshNode(
       bundlePath('fauna-login'),
       'onExecutePostLogin',
-      loginEvent(await refusedEndpoint(), { FAUNA_TIMEOUT_MS: '400', ON_FAUNA_ERROR: 'continue' }),
+      loginEvent(await refusedEndpoint(), { FAUNA_TIMEOUT_MS: '1500', ON_FAUNA_ERROR: 'continue' }),
     );
 
     expect(run.idTokenClaims).toEqual({});
@@ -118,6 +119,14 @@ describe('the built Actions in a fresh node, on its own global fetch, against Fa
     expect(fake.tokens().map((t) => t.secret)).not.toContain(secret);
     expect(run.logs.join('\n')).toMatch(/revoked [1-9]\d* /i);
     expect(run.stderr).toBe('');
+  });
+});
+
+describe('loading the built Actions', () => {
+  it.each(['fauna-login', 'revoke-fauna-secrets'])('%s does not load http or https (tls, crypto): only the keep-alive agent the Action never makes needs them', (action) => {
+    const { required } = loadBundle(action);
+    expect(required).not.toContain('https');
+    expect(required).not.toContain('http');
   });
 });
 

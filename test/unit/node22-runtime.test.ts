@@ -2,7 +2,10 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import YAML from 'yaml';
+import { query as q } from 'faunadb';
 import { AuthFaunaError } from '../../actions/lib/errors';
+import { createFaunaClient, queryWithRetry, type FetchLike } from '../../actions/lib/fauna-client';
+import { TEST_ENDPOINT, TEST_FAUNA_KEY, faunaHeaders, resourceBody } from '../support/fauna-wire';
 import { ensureNode22, NODE22_PROJECT, pinnedNode22Version, RUNTIME_TEST_PATHS } from '../../scripts/runtime/node22';
 
 const ROOT = path.resolve(__dirname, '../..');
@@ -70,5 +73,38 @@ describe('the Node 22 of npm run test:node22', () => {
     const old = fakeNode(dir, 'v20.19.0');
     expect(() => ensureNode22({ env: { NODE22_BINARY: old } })).toThrow(/NODE22_BINARY must be a Node 22\.x binary; it reports v20\.19\.0/);
     expect(() => ensureNode22({ env: { NODE22_BINARY: path.join(dir, 'missing') } })).toThrow(/it did not run/);
+  });
+});
+
+describe('what differs between Node 20 and 22, handled by the code', () => {
+  it("loads the runtime's fetch (lazy in Node, slower to load on 22) before a query's budget clock starts, once", async () => {
+    const order: string[] = [];
+    const RealResponse = Response;
+    const descriptor = Object.getOwnPropertyDescriptor(globalThis, 'Response');
+    Object.defineProperty(globalThis, 'Response', {
+      configurable: true,
+      get: () => {
+        order.push('fetch loaded');
+        return RealResponse;
+      },
+    });
+    const fetchImpl: FetchLike = async () => {
+      order.push('request sent');
+      return new RealResponse(resourceBody(true), { status: 200, headers: faunaHeaders() });
+    };
+    const now = () => {
+      order.push('budget clock read');
+      return 0;
+    };
+    try {
+      const client = createFaunaClient({ faunaSecret: TEST_FAUNA_KEY, faunaEndpoint: TEST_ENDPOINT }, fetchImpl);
+      await queryWithRetry(client, q.Now(), { budgetMs: 1000, now });
+      await queryWithRetry(client, q.Now(), { budgetMs: 1000, now });
+    } finally {
+      if (descriptor !== undefined) Object.defineProperty(globalThis, 'Response', descriptor);
+    }
+    expect(order[0]).toBe('fetch loaded');
+    expect(order.filter((step) => step === 'fetch loaded')).toHaveLength(1);
+    expect(order.filter((step) => step === 'request sent')).toHaveLength(2);
   });
 });
