@@ -162,7 +162,7 @@ module.exports = actions.map((name) => ({
     nodeResolve({ preferBuiltins: true }),
     // The driver requires http/https only to build a keep-alive agent, which a client with a
     // fetch and keepAlive: false never does. Left in place (not hoisted to the top), they are
-    // never loaded: https pulls in tls and crypto, a third of the bundle's cold load on Node 22.
+    // never loaded: https pulls in tls and crypto, most of the bundle's cold load on Node 22.
     commonjs({ ignore: ['http', 'https'] }),
     typescript({ tsconfig: './tsconfig.json', module: 'esnext', noEmit: false, include: ['actions/**/*.ts'], types: ['node'] }),
     terser({ compress: { passes: 2 }, format: { comments: /^ auth0-fauna / } }),
