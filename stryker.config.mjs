@@ -12,7 +12,7 @@ export default {
   coverageAnalysis: 'perTest',
   // Module-level code (the schema definitions, the settings table) is mutated but not run by
   // default: each such mutant needs the whole suite, which would take this machine over an hour.
-  // `npm run mutation -- --ignoreStatic false` includes them.
+  // `npx stryker run --ignoreStatic false` includes them.
   ignoreStatic: true,
   concurrency: 2,
   incremental: true,

@@ -13,7 +13,10 @@ module.exports = {
   ...base,
   rootDir: '..',
   testMatch: [
-    '<rootDir>/test/unit/**/*.test.ts',
+    '<rootDir>/test/unit/fauna-login.test.ts',
+    '<rootDir>/test/unit/fauna-retry.test.ts',
+    '<rootDir>/test/unit/login-query.test.ts',
+    '<rootDir>/test/unit/settings.test.ts',
     '<rootDir>/test/fauna/**/*.test.ts',
     '<rootDir>/test/revoke/revoke-user-secrets.test.ts',
     '<rootDir>/test/revoke/revoke-user-script.test.ts',

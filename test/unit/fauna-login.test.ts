@@ -128,6 +128,50 @@ describe('fauna-login: a successful login', () => {
   });
 });
 
+describe('fauna-login: the Fauna client kept between logins', () => {
+  it('follows a new key or endpoint at once (a rotated secret is used on the next login)', async () => {
+    const seen: string[] = [];
+    const record = (endpoint: string) =>
+      nock(endpoint)
+        .post('/')
+        .reply(function () {
+          seen.push(`${endpoint} ${String(this.req.headers.authorization)}`);
+          return okReply();
+        });
+    record(TEST_ENDPOINT);
+    await runLogin();
+    const rotated = 'fnROTATED_ACTION_KEY_do_not_log_98765';
+    record(TEST_ENDPOINT);
+    await runLogin(event({ ...baseSecrets, FAUNA_SECRET: rotated }));
+    const moved = 'https://fauna-2.test:8443';
+    record(moved);
+    await runLogin(event({ ...baseSecrets, FAUNA_SECRET: rotated, FAUNA_ENDPOINT: moved }));
+    expect(seen).toEqual([`${TEST_ENDPOINT} Bearer ${TEST_FAUNA_KEY}`, `${TEST_ENDPOINT} Bearer ${rotated}`, `${moved} Bearer ${rotated}`]);
+  });
+
+  it('uses the fetch it is given', async () => {
+    const calls: string[] = [];
+    const fetchImpl: typeof fetch = async (input) => {
+      calls.push(String(input));
+      return new Response(resourceBody({ secret: MINTED, exp: EXP, user: 'unchanged' }), { status: 200, headers: faunaHeaders() });
+    };
+    const outcome = await mintLoginSecret({ secrets: baseSecrets, user: event().user, clientId: 'client-web' }, { ...deps, fetch: fetchImpl });
+    expect(outcome).toMatchObject({ kind: 'claims', user: 'unchanged' });
+    expect(calls).toEqual([TEST_ENDPOINT]);
+  });
+
+  it('logs how long the login took, by the injected clock', async () => {
+    nock(TEST_ENDPOINT).post('/').reply(...okReply());
+    let clock = 1_700_000_000_000;
+    const outcome = await mintLoginSecret(
+      { secrets: baseSecrets, user: event().user, clientId: 'client-web' },
+      { ...deps, now: () => (clock += 10) },
+    );
+    expect(outcome.kind).toBe('claims');
+    expect(logLines).toContainEqual(expect.stringMatching(/minted a Fauna secret for auth0\|ada \(user created, 1 attempt\(s\), \d{2} ms\)$/));
+  });
+});
+
 describe('fauna-login: transient failures are retried inside the budget', () => {
   it.each([
     ['503 unavailable', faunaError(503, 'unavailable')],

@@ -150,6 +150,28 @@ describe('queryWithRetry: attempts inside a budget', () => {
     expect(clock.now).toBeLessThanOrEqual(1000);
   });
 
+  it('still retries when exactly the minimum attempt time (50 ms) would be left after the wait', async () => {
+    // 175 ms budget, the first request takes 100 ms, the wait 25 ms: 50 ms left, enough to try.
+    const clock = busyFauna(100);
+    await expect(
+      queryWithRetry(client(), q.Now(), {
+        budgetMs: 175,
+        now: () => clock.now,
+        random: () => 1,
+        sleep: async (ms) => void (clock.now += ms),
+      }),
+    ).rejects.toMatchObject({ attempts: 2 });
+    expect(clock.requests).toBe(2);
+  });
+
+  it('does not retry when less than that would be left', async () => {
+    const clock = busyFauna(100);
+    await expect(
+      queryWithRetry(client(), q.Now(), { budgetMs: 174, now: () => clock.now, random: () => 1, sleep: async (ms) => void (clock.now += ms) }),
+    ).rejects.toMatchObject({ attempts: 1 });
+    expect(clock.requests).toBe(1);
+  });
+
   it('jitters each wait between half and all of the step', async () => {
     const clock = busyFauna(0);
     const waits: number[] = [];

@@ -100,5 +100,11 @@ describe('isLoginQueryResult', () => {
     expect(isLoginQueryResult({ secret: 's', exp: 1.5, user: 'created' })).toBe(false);
     expect(isLoginQueryResult({ secret: 's', exp: 1, user: 'deleted' })).toBe(false);
     expect(isLoginQueryResult(null)).toBe(false);
+    expect(isLoginQueryResult({ secret: 's', exp: 1, user: 'updated' })).toBe(true);
+    expect(isLoginQueryResult({ secret: 's', exp: 1, user: 'unchanged' })).toBe(true);
+    expect(isLoginQueryResult({ secret: 42, exp: 1, user: 'created' })).toBe(false);
+    expect(isLoginQueryResult({ secret: 's', exp: '1', user: 'created' })).toBe(false);
+    expect(isLoginQueryResult({ exp: 1, user: 'created' })).toBe(false);
+    expect(isLoginQueryResult('s')).toBe(false);
   });
 });
