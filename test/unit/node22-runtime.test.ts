@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -75,6 +76,17 @@ describe('the Node 22 of npm run test:node22', () => {
     const old = fakeNode(dir, 'v20.19.0');
     expect(() => ensureNode22({ env: { NODE22_BINARY: old } })).toThrow(/NODE22_BINARY must be a Node 22\.x binary; it reports v20\.19\.0/);
     expect(() => ensureNode22({ env: { NODE22_BINARY: path.join(dir, 'missing') } })).toThrow(/it did not run/);
+  });
+
+  it('npm run test:node22 exits 1 with the reason, running no test, when it cannot have a Node 22', () => {
+    const run = spawnSync(path.join(ROOT, 'node_modules/.bin/tsx'), [path.join(ROOT, 'scripts/test-node22.ts')], {
+      cwd: ROOT,
+      env: { ...process.env, NODE22_BINARY: fakeNode(dir, 'v20.19.0') },
+      encoding: 'utf8',
+    });
+    expect(run.status).toBe(1);
+    expect(run.stderr).toContain('test:node22: ERR_RUNTIME_UNAVAILABLE: NODE22_BINARY must be a Node 22.x binary; it reports v20.19.0');
+    expect(run.stdout + run.stderr).not.toMatch(/Tests:|PASS|running test/);
   });
 });
 
