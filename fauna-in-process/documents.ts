@@ -142,10 +142,33 @@ function indexDoc(ctx: EvalContext, ref: Ref, pos: Position): Doc {
  * (DocumentsSet.filteredForRead).
  */
 export function setElements(ctx: EvalContext, set: Value, pos: Position): SetElement[] {
+  const { elements, filtered } = readableSet(ctx, set, pos);
+  return filtered ? elements.filter((e) => allowed(ctx, { name: 'read', ref: e.ref })) : elements;
+}
+
+/**
+ * `Exists(set)`, `IsEmpty`, `IsNonEmpty`: the set's first entry, unfiltered, exists and the caller
+ * may read it (ReadAdaptor `exists`: `snapshotHead`, then a document exists check). So an
+ * unreadable first entry makes the set look empty even when later entries are readable.
+ */
+export function setHeadReadable(ctx: EvalContext, set: Value, pos: Position): boolean {
+  const [head] = readableSet(ctx, set, pos).elements;
+  return head !== undefined && allowed(ctx, { name: 'read', ref: head.ref });
+}
+
+/** `Get(set)`: the first entry, unfiltered, read with the usual check (ReadAdaptor `getSet`): 403 when unreadable. */
+export function getSetHead(ctx: EvalContext, set: Value, pos: Position): Doc {
+  const [head] = readableSet(ctx, set, pos).elements;
+  if (head === undefined) throw new EvalError(404, 'instance not found', 'Set not found.', pos);
+  return getDoc(ctx, head.ref, pos);
+}
+
+/** The set's entries in order, after the check that the caller may read the set at all. */
+function readableSet(ctx: EvalContext, set: Value, pos: Position): { elements: SetElement[]; filtered: boolean } {
   if (set instanceof Ref) {
     // A native collection ref (Collections(), Tokens()…) is the set of its documents.
     if (set.collection !== undefined) throw invalidArgument('Set', set, pos);
-    return setElements(ctx, new SetRef({ kind: 'documents', collection: set }), pos);
+    return readableSet(ctx, new SetRef({ kind: 'documents', collection: set }), pos);
   }
   if (!(set instanceof SetRef)) throw invalidArgument('Set', set, pos);
   const spec = set.spec;
@@ -186,7 +209,7 @@ export function setElements(ctx: EvalContext, set: Value, pos: Position): SetEle
       }))
       .sort((a, b) => compareValues(a.cursor, b.cursor));
   }
-  return filtered ? elements.filter((e) => allowed(ctx, { name: 'read', ref: e.ref })) : elements;
+  return { elements, filtered };
 }
 
 export function elementsOf(ctx: EvalContext, collection: Value, pos: Position): Value[] {

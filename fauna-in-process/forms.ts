@@ -4,7 +4,7 @@
  */
 import { EvalError, type Position } from './errors';
 import { rightsOfRole } from './authorization';
-import { create, createSchema, deleteDoc, elementsOf, getDoc, setElements, update } from './documents';
+import { create, createSchema, deleteDoc, elementsOf, getDoc, getSetHead, setElements, setHeadReadable, update } from './documents';
 import { classKeyOf } from './storage';
 import {
   allowed,
@@ -154,6 +154,13 @@ function formatString(format: string, values: Value[]): string {
   });
 }
 
+/** IsEmpty/IsNonEmpty: arrays and pages by length, sets as `Exists` sees them (ArrayFunctions.scala). */
+function isNonEmpty(ctx: EvalContext, collection: Value, pos: Position): boolean {
+  if (Array.isArray(collection)) return collection.length > 0;
+  if (collection instanceof Page) return collection.data.length > 0;
+  return setHeadReadable(ctx, collection, [...pos, 'exists']);
+}
+
 export const FORMS: Readonly<Record<string, Form>> = {
   let: {
     optional: ['in'],
@@ -217,8 +224,8 @@ export const FORMS: Readonly<Record<string, Form>> = {
   lte: compareForm((c) => c <= 0),
   is_null: { fn: (ctx, args, env, pos) => arg(ctx, args, 'is_null', env, pos) === null },
   ...typeTests(),
-  is_empty: { fn: (ctx, args, env, pos) => elementsOf(ctx, arg(ctx, args, 'is_empty', env, pos), pos).length === 0 },
-  is_nonempty: { fn: (ctx, args, env, pos) => elementsOf(ctx, arg(ctx, args, 'is_nonempty', env, pos), pos).length > 0 },
+  is_empty: { fn: (ctx, args, env, pos) => !isNonEmpty(ctx, arg(ctx, args, 'is_empty', env, pos), pos) },
+  is_nonempty: { fn: (ctx, args, env, pos) => isNonEmpty(ctx, arg(ctx, args, 'is_nonempty', env, pos), pos) },
   abort: {
     fn: (ctx, args, env, pos) => {
       throw new EvalError(400, 'transaction aborted', String(arg(ctx, args, 'abort', env, pos)), pos);
@@ -422,7 +429,7 @@ export const FORMS: Readonly<Record<string, Form>> = {
     optional: ['ts'],
     fn: (ctx, args, env, pos) => {
       const target = arg(ctx, args, 'exists', env, pos);
-      if (target instanceof SetRef) return setElements(ctx, target, pos).length > 0;
+      if (target instanceof SetRef) return setHeadReadable(ctx, target, [...pos, 'exists']);
       const ref = asRef(target, [...pos, 'exists']);
       if (ref.collection === undefined) return true;
       const key = classKeyOf(ref.collection);
@@ -437,9 +444,7 @@ export const FORMS: Readonly<Record<string, Form>> = {
     fn: (ctx, args, env, pos) => {
       const target = arg(ctx, args, 'get', env, pos);
       if (target instanceof SetRef) {
-        const [first] = setElements(ctx, target, pos);
-        if (first === undefined) throw new EvalError(404, 'instance not found', 'Set not found.', pos);
-        return getDoc(ctx, first.ref, pos);
+        return getSetHead(ctx, target, pos);
       }
       return getDoc(ctx, asRef(target, [...pos, 'get']), pos);
     },
