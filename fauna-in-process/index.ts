@@ -35,11 +35,13 @@
  *   collection `unrestricted_read`, each `true` or a `Query(Lambda)` predicate applied to what the
  *   core passes (authorization.ts `predicateArgument`). Predicates run with internal read-only
  *   rights and the caller's identity; an error or any value but `true` is false. A plain `read`
- *   on an index filters entries by the caller's read right on each document, `unrestricted_read`
- *   does not; no read at all is 403 `permission denied`. `Create` returns the new document (a
- *   token's secret) with only `create`. A function with a `role` runs with that role's rights
- *   and the caller's identity; without one, with the caller's. Denials inside a function arrive
- *   as 400 `call error` with the cause, as the core nests them.
+ *   on an index filters entries by the caller's read right on each document (Paginate, Count),
+ *   `unrestricted_read` does not; no read at all is 403 `permission denied`. `Get`, `Exists`,
+ *   `IsEmpty` and `IsNonEmpty` of a set look at its first entry unfiltered, as the core does.
+ *   `Create` returns the new document (a token's secret) with only `create`. A function with a
+ *   `role` runs with that role's rights and the caller's identity; without one, with the
+ *   caller's. Denials inside a function arrive as 400 `call error` with the cause, as the core
+ *   nests them.
  * - Schema documents (collections, indexes, functions, roles, keys) are documents of native
  *   collections: a custom role may touch them only when granted on `Collections()`, `Indexes()`…
  * - An index created over more than 128 source documents is `active: false` and `Match` on it
