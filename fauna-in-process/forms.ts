@@ -154,6 +154,12 @@ function formatString(format: string, values: Value[]): string {
   });
 }
 
+/** TimeAdd/TimeSubtract offsets are integers (ast/functions/TimeFunctions.scala takes a LongL). */
+function asInteger(v: Value, pos: Position): number {
+  if (typeof v !== 'number' || !Number.isInteger(v)) throw invalidArgument('Integer', v, pos);
+  return v;
+}
+
 /** IsEmpty/IsNonEmpty: arrays and pages by length, sets as `Exists` sees them (ArrayFunctions.scala). */
 function isNonEmpty(ctx: EvalContext, collection: Value, pos: Position): boolean {
   if (Array.isArray(collection)) return collection.length > 0;
@@ -357,7 +363,7 @@ export const FORMS: Readonly<Record<string, Form>> = {
     optional: ['offset', 'unit'],
     fn: (ctx, args, env, pos) => {
       const base = asTime(arg(ctx, args, 'time_add', env, pos), [...pos, 'time_add']);
-      const offset = asNumber(arg(ctx, args, 'offset', env, pos), [...pos, 'offset']);
+      const offset = asInteger(arg(ctx, args, 'offset', env, pos), [...pos, 'offset']);
       return new FaunaTime(base.micros + Math.floor(offset * microsPerUnit(arg(ctx, args, 'unit', env, pos), [...pos, 'unit'])));
     },
   },
@@ -365,7 +371,7 @@ export const FORMS: Readonly<Record<string, Form>> = {
     optional: ['offset', 'unit'],
     fn: (ctx, args, env, pos) => {
       const base = asTime(arg(ctx, args, 'time_subtract', env, pos), [...pos, 'time_subtract']);
-      const offset = asNumber(arg(ctx, args, 'offset', env, pos), [...pos, 'offset']);
+      const offset = asInteger(arg(ctx, args, 'offset', env, pos), [...pos, 'offset']);
       return new FaunaTime(base.micros - Math.floor(offset * microsPerUnit(arg(ctx, args, 'unit', env, pos), [...pos, 'unit'])));
     },
   },
