@@ -82,7 +82,6 @@ interface HeldCommit {
   readonly resolve: (response: FakeFaunaResponse) => void;
 }
 
-
 const DEFAULT_INDEX_BUILD_MS = 1500;
 
 export class FakeFauna {
