@@ -53,6 +53,20 @@ export function readAdminConnection(env: Environment): AdminConnection {
   return { faunaEndpoint, faunaSecret: secret };
 }
 
+/**
+ * readAdminConnection for a script: each problem is printed through `err` (named, never a
+ * value) and the result is undefined, so the script exits 1 without touching Fauna.
+ */
+export function adminConnectionOrReport(env: Environment, err: (line: string) => void): AdminConnection | undefined {
+  try {
+    return readAdminConnection(env);
+  } catch (e) {
+    if (!(e instanceof SettingsError)) throw e;
+    for (const problem of e.problems) err(`${e.code}: ${problem.message}`);
+    return undefined;
+  }
+}
+
 /** The shared Fauna hints speak of the Actions' FAUNA_SECRET; for the scripts the key is the admin's. */
 export const ADMIN_KEY_HINTS: Partial<Record<ErrorCode, string>> = {
   ERR_FAUNA_UNAUTHORIZED: 'FAUNA_ADMIN_SECRET is not a valid key for FAUNA_ENDPOINT: use an admin key of the database.',

@@ -6,13 +6,11 @@
  * environment or `.env`, and a longer budget (an admin can wait; an Action cannot).
  */
 import { parseArgs } from 'node:util';
-import { SettingsError } from '../actions/lib/errors';
 import type { LogLevel } from '../actions/lib/log';
 import { revokeUserSecrets, type RevokeOutcome } from '../actions/revoke-fauna-secrets/revoke-user-secrets';
 import {
   ADMIN_KEY_HINTS,
-  readAdminConnection,
-  type AdminConnection,
+  adminConnectionOrReport,
   type AdminScriptDependencies,
 } from '../fauna/admin-connection';
 import { readEnvironment, runScript } from './environment';
@@ -43,14 +41,8 @@ export async function runRevokeUser(argv: readonly string[], deps: RevokeUserDep
     return 2;
   }
 
-  let connection: AdminConnection;
-  try {
-    connection = readAdminConnection(deps.env);
-  } catch (e) {
-    if (!(e instanceof SettingsError)) throw e;
-    for (const problem of e.problems) deps.err(`${e.code}: ${problem.message}`);
-    return 1;
-  }
+  const connection = adminConnectionOrReport(deps.env, deps.err);
+  if (connection === undefined) return 1;
 
   const outcome: RevokeOutcome = await revokeUserSecrets(
     userId,

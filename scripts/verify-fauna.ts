@@ -17,12 +17,12 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import { query as q } from 'faunadb';
-import { AuthFaunaError, SettingsError } from '../actions/lib/errors';
+import { AuthFaunaError } from '../actions/lib/errors';
 import { buildLoginQuery, isLoginQueryResult } from '../actions/fauna-login/login-query';
 import type { FetchLike } from '../actions/lib/fauna-client';
 import { redact } from '../actions/lib/log';
 import { USERS_BY_AUTH0_ID_INDEX } from '../actions/lib/schema-names';
-import { ADMIN_KEY_HINTS, readAdminConnection, type AdminConnection, type AdminScriptDependencies } from '../fauna/admin-connection';
+import { ADMIN_KEY_HINTS, adminConnectionOrReport, type AdminScriptDependencies } from '../fauna/admin-connection';
 import { SCHEMA } from '../fauna/definitions';
 import { buildReadStateQuery, decodeState, planChanges, type PlanEntry } from '../fauna/plan';
 import { CheckSetupFailure, describeAttempt, runCheck, type CheckContext, type CheckResult, type SecurityCheck } from './verify/check-kit';
@@ -99,14 +99,8 @@ export async function runVerify(argv: readonly string[], deps: VerifyDependencie
     return 2;
   }
 
-  let connection: AdminConnection;
-  try {
-    connection = readAdminConnection(deps.env);
-  } catch (e) {
-    if (!(e instanceof SettingsError)) throw e;
-    for (const problem of e.problems) deps.err(`${e.code}: ${problem.message}`);
-    return 1;
-  }
+  const connection = adminConnectionOrReport(deps.env, deps.err);
+  if (connection === undefined) return 1;
   const optionalKey = (name: string) => {
     const value = deps.env[name]?.trim();
     return value === undefined || value === '' ? undefined : value;
