@@ -1,4 +1,4 @@
-import { parseClaimNamespace } from '../actions/lib/settings';
+import { parseClaimNamespace } from '../actions/lib/setting-parsers';
 import { SECRET_CLAIM, SECRET_EXP_CLAIM } from '../actions/fauna-login/claims';
 import { FaunaClientError } from './errors';
 

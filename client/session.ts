@@ -1,7 +1,7 @@
 import { errors as faunaErrors, query as q, type Client, type ExprArg, type QueryOptions } from 'faunadb';
 import { createFaunaClient, type FetchLike } from '../actions/lib/fauna-client';
 import { END_LOGIN_FUNCTION } from '../actions/lib/schema-names';
-import { parseFaunaEndpoint } from '../actions/lib/settings';
+import { parseFaunaEndpoint } from '../actions/lib/setting-parsers';
 import { normalizeNamespace, readFaunaLogin, type FaunaLogin, type IdTokenClaims } from './claims';
 import { FaunaClientError } from './errors';
 

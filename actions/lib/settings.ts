@@ -1,13 +1,22 @@
 import { SettingsError, type SettingProblem } from './errors';
+import {
+  InvalidValue,
+  nonEmpty,
+  parseClaimNamespace,
+  parseClientIdList,
+  parseFailurePolicy,
+  parseFaunaEndpoint,
+  wholeNumberBetween,
+  type FailurePolicy,
+} from './setting-parsers';
+
+export { parseClaimNamespace, parseClientIdList, parseFaunaEndpoint, type FailurePolicy } from './setting-parsers';
 
 /**
  * Every setting an Action reads from `event.secrets`, in one table. The names are the contract
  * with tenant.yaml, `.env` and admins; deploy-tenant validates with these same parsers before it
  * sends anything to Auth0, so a value that deploys is a value the Action accepts.
  */
-
-/** Thrown by a parser with a hint that never contains the value. */
-class InvalidValue extends Error {}
 
 export interface SettingSpec<T> {
   readonly required: boolean;
@@ -24,79 +33,6 @@ const MIN_TTL_SECONDS = 60;
 export const MAX_TTL_SECONDS = 2_592_000; // 30 days
 const MIN_TIMEOUT_MS = 100;
 const MAX_TIMEOUT_MS = 9_000; // Auth0 asks for HTTP calls under 10 s
-// Auth0 refuses custom claims namespaced on its own domains.
-const RESERVED_CLAIM_HOSTS = ['auth0.com', 'webtask.io', 'webtask.run'];
-
-function wholeNumberBetween(min: number, max: number, unit: string) {
-  return (raw: string): number => {
-    const trimmed = raw.trim();
-    if (!/^\d+$/.test(trimmed) || Number(trimmed) < min || Number(trimmed) > max) {
-      throw new InvalidValue(`must be a whole number of ${unit} from ${min} to ${max}`);
-    }
-    return Number(trimmed);
-  };
-}
-
-function nonEmpty(raw: string): string {
-  if (raw.trim() === '') throw new InvalidValue('must not be empty');
-  return raw.trim();
-}
-
-function parseUrl(raw: string): URL {
-  try {
-    return new URL(raw.trim());
-  } catch {
-    throw new InvalidValue('must be an absolute URL such as https://fauna.example.com:8443');
-  }
-}
-
-/** The FQL v4 endpoint's origin, without a trailing slash (the driver appends its own paths). */
-export function parseFaunaEndpoint(raw: string): string {
-  const url = parseUrl(raw);
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-    throw new InvalidValue('must use http or https, e.g. https://fauna.example.com:8443');
-  }
-  if (url.username !== '' || url.password !== '') {
-    throw new InvalidValue('must not carry credentials; put the key in FAUNA_SECRET');
-  }
-  if ((url.pathname !== '/' && url.pathname !== '') || url.search !== '' || url.hash !== '') {
-    throw new InvalidValue('must be scheme, host and optional port only, with no path or query');
-  }
-  return url.origin;
-}
-
-/** The claim namespace with exactly one trailing `/`, refused on Auth0's reserved hosts. */
-export function parseClaimNamespace(raw: string): string {
-  const url = parseUrl(raw);
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-    throw new InvalidValue('must be an http(s) URL such as https://app.example.com/');
-  }
-  const host = url.hostname.toLowerCase();
-  if (RESERVED_CLAIM_HOSTS.some((reserved) => host === reserved || host.endsWith(`.${reserved}`))) {
-    throw new InvalidValue(
-      `must not be on ${RESERVED_CLAIM_HOSTS.join(', ')} (Auth0 drops such claims); use your app's own domain`,
-    );
-  }
-  const trimmed = raw.trim();
-  return trimmed.endsWith('/') ? trimmed : `${trimmed}/`;
-}
-
-export function parseClientIdList(raw: string): readonly string[] {
-  const ids = raw
-    .split(',')
-    .map((id) => id.trim())
-    .filter((id) => id !== '');
-  if (ids.length === 0) throw new InvalidValue('must list at least one client id, comma-separated');
-  return ids;
-}
-
-export type FailurePolicy = 'deny' | 'continue';
-
-function parseFailurePolicy(raw: string): FailurePolicy {
-  const value = raw.trim().toLowerCase();
-  if (value !== 'deny' && value !== 'continue') throw new InvalidValue('must be "deny" or "continue"');
-  return value;
-}
 
 export const SETTINGS = {
   FAUNA_SECRET: {
