@@ -6,7 +6,7 @@
 import { EvalError, invalidExpression, notUnique, permissionDenied, undefinedSchema, validationFailed, type Position, type ValidationFailure } from './errors';
 import { allowed, asObject, check, checkWriteEffect, list, type EvalContext } from './evaluator';
 import { classKeyOf, entries, indexSources, uniqueConflict, type ClassKey } from './storage';
-import { Doc, FaunaTime, Page, Ref, SetRef, compareValues, invalidArgument, isObjectValue, nativeRef, valueEquals, type NativeName, type ObjectValue, type Value } from './values';
+import { Doc, FaunaTime, Page, QueryValue, Ref, SetRef, compareValues, invalidArgument, isObjectValue, nativeRef, valueEquals, type NativeName, type ObjectValue, type Value } from './values';
 
 export const NATIVE_DISPLAY: Record<string, string> = {
   collections: 'Collection',
@@ -111,8 +111,46 @@ function referenceFailures(ctx: EvalContext, value: Value, field: readonly strin
 }
 
 function checkReferences(ctx: EvalContext, fields: ObjectValue, pos: Position): void {
-  const failures = referenceFailures(ctx, fields, []);
+  const failures = [...referenceFailures(ctx, fields, []), ...arityFailures(fields)];
   if (failures.length > 0) throw new EvalError(400, 'validation failed', 'document data is not valid.', pos, [], failures);
+}
+
+/** What each action's predicate must take (doc/Role.scala `Privilege.ActionFieldsConfig`). */
+const PREDICATE_ARITY: Readonly<Record<string, number>> = {
+  read: 1,
+  write: 2,
+  create: 1,
+  create_with_id: 2,
+  delete: 1,
+  history_write: 4,
+  history_read: 1,
+  unrestricted_read: 1,
+  call: 1,
+};
+
+/**
+ * PredicateValidator (util/SharedValidators.scala): checked only where the path exists, i.e. when
+ * `privileges` or `membership` is one object; in an array a wrong arity goes unnoticed until it
+ * denies. `_` takes any arity.
+ */
+function arityFailures(fields: ObjectValue): ValidationFailure[] {
+  const failures: ValidationFailure[] = [];
+  const checkOne = (predicate: Value | undefined, expected: number, field: string[]) => {
+    if (!(predicate instanceof QueryValue)) return;
+    const params = predicate.closure.params;
+    if (params === '_') return;
+    const actual = typeof params === 'string' ? 1 : params.length;
+    if (actual !== expected) {
+      failures.push({ field, code: 'invalid arity', description: `Found lambda with arity ${actual} expected ${expected}` });
+    }
+  };
+  const privileges = fields.privileges;
+  if (isObjectValue(privileges) && isObjectValue(privileges.actions)) {
+    const actions = privileges.actions;
+    for (const [name, expected] of Object.entries(PREDICATE_ARITY)) checkOne(actions[name], expected, ['privileges', 'actions', name]);
+  }
+  if (isObjectValue(fields.membership)) checkOne(fields.membership.predicate, 1, ['membership', 'predicate']);
+  return failures;
 }
 
 // Indexes and sets ----------------------------------------------------------------------------

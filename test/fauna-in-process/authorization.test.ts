@@ -239,6 +239,11 @@ describe('privileges and what their predicates receive', () => {
     expect((await t.failure(two, q.Update(mine, { data: { owner: await doc('users', {}) } }))).status).toBe(403);
     expect((await t.failure(two, q.Replace(mine, { data: { text: 'no owner' } }))).status).toBe(403);
 
+    // Arity is validated only when privileges is one object, where write takes exactly 2 (doc/Role.scala).
+    const single = await t.failure(ADMIN, q.CreateRole({ name: 'single', privileges: { resource: q.Collection('notes'), actions: { write: q.Query(q.Lambda(['o', 'n', 'r'], true)) } } }));
+    expect(single).toMatchObject({ status: 400, code: 'validation failed' });
+    expect(single.failures).toEqual([{ field: ['privileges', 'actions', 'write'], code: 'invalid arity', description: 'Found lambda with arity 3 expected 2' }]);
+
     const three = await keyWith('three');
     await t.query(three, q.Update(mine, { data: { text: 'c' } }));
     expect((await t.failure(three, q.Update(locked, { data: { text: 'd' } }))).status).toBe(403);
