@@ -50,7 +50,9 @@
  *   through the core's schema cache: within one transaction an object it created is reachable
  *   only through the ref its create returned. Schema documents are reference-checked
  *   (util/SharedValidators.scala ReferencesValidator): 400 `validation failed`, `invalid
- *   reference`, for a ref the caller cannot read, that did not resolve or that is missing.
+ *   reference`, for a ref the caller cannot read, that did not resolve or that is missing. A
+ *   role whose `privileges` (or `membership`) is one object has its predicates' arity checked
+ *   (`invalid arity`); in an array it is not (doc/Role.scala).
  * - Options `tokenCacheMs` (the core's token record cache: a deleted token may authenticate
  *   until its entry expires, while deleting its instance ends it at once) and `fqlV4Disabled`
  *   (410 `permission denied` after authentication, ext/api/.../fql1/FQL1Routes.scala).
