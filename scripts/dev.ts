@@ -13,6 +13,7 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { SECRET_CLAIM, SECRET_EXP_CLAIM } from '../actions/fauna-login/claims';
 import { SettingsError } from '../actions/lib/errors';
+import { redact } from '../actions/lib/log';
 import { parseClaimNamespace, parseLoginSettings, readSettings, SETTINGS, type SettingName } from '../actions/lib/settings';
 import type { ExampleAppConfig } from '../examples/spa/src/config';
 import { readEnvironment, type EnvBag } from './environment';
@@ -188,6 +189,8 @@ export async function startDev(options: StartDevOptions): Promise<RunningDev> {
       CLAIM_NAMESPACE: given.CLAIM_NAMESPACE ?? `${appOrigin}/`,
     };
     const settings = checked(() => parseLoginSettings(secrets));
+    // The Action redacts its own lines; this guards the dev servers' (e.g. an error's message).
+    const say = (line: string) => log(redact(line, [faunaSecret]));
     const namespace = parseClaimNamespace(secrets.CLAIM_NAMESPACE);
 
     const devLogin = createDevLogin({
@@ -196,7 +199,7 @@ export async function startDev(options: StartDevOptions): Promise<RunningDev> {
       users,
       idTokenClaimNames: [`${namespace}${SECRET_CLAIM}`, `${namespace}${SECRET_EXP_CLAIM}`],
       runPostLogin: loadPostLoginAction(secrets),
-      log,
+      log: say,
     });
     login.bind(devLogin.handle);
 

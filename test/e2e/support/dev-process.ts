@@ -68,7 +68,10 @@ export async function startDevProcess(settings: Record<string, string>, timeoutM
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
 
   await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`npm run dev did not start within ${timeoutMs} ms:\n${output}`)), timeoutMs);
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`npm run dev did not start within ${timeoutMs} ms:\n${output}`));
+    }, timeoutMs);
     const poll = setInterval(() => {
       if (/^Open http/m.test(output)) {
         clearInterval(poll);
