@@ -14,9 +14,9 @@ import path from 'node:path';
 import { SECRET_CLAIM, SECRET_EXP_CLAIM } from '../actions/fauna-login/claims';
 import { SettingsError } from '../actions/lib/errors';
 import { redact } from '../actions/lib/log';
-import { parseClaimNamespace, parseLoginSettings, readSettings, SETTINGS, type SettingName } from '../actions/lib/settings';
+import { parseClaimNamespace, parseLoginSettings, readSettings } from '../actions/lib/settings';
 import type { ExampleAppConfig } from '../examples/spa/src/config';
-import { readEnvironment, type EnvBag } from './environment';
+import { actionSettingsFrom, readEnvironment, type EnvBag } from './environment';
 import { DevError } from './dev/dev-error';
 import { startInProcessFauna } from './dev/dev-fauna';
 import { buildExampleApp, exampleAppHandler, readExampleAppConfig } from './dev/example-app';
@@ -119,16 +119,6 @@ function lateBoundServer(): { server: Server; bind(handler: (req: IncomingMessag
     else handler(req, res);
   });
   return { server, bind: (h) => (handler = h) };
-}
-
-/** Every Action setting the environment gives a non-empty value. */
-function actionSettingsFrom(env: EnvBag): Record<string, string> {
-  const secrets: Record<string, string> = {};
-  for (const name of Object.keys(SETTINGS) as SettingName[]) {
-    const value = env[name];
-    if (value !== undefined && value.trim() !== '') secrets[name] = value;
-  }
-  return secrets;
 }
 
 /** Starts the app, the dev login and Fauna; resolves when all three answer. */

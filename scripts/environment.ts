@@ -1,5 +1,6 @@
 import path from 'node:path';
 import dotenv from 'dotenv';
+import { SETTINGS, type SettingName } from '../actions/lib/settings';
 
 export type EnvBag = Readonly<Record<string, string | undefined>>;
 
@@ -30,4 +31,14 @@ export function runScript(name: string, main: () => Promise<number>): void {
       process.exitCode = 1;
     },
   );
+}
+
+/** Every Action setting (actions/lib/settings.ts) that `env` gives a non-empty value: the Action's secrets. */
+export function actionSettingsFrom(env: EnvBag): Record<string, string> {
+  const secrets: Record<string, string> = {};
+  for (const name of Object.keys(SETTINGS) as SettingName[]) {
+    const value = env[name];
+    if (value !== undefined && value.trim() !== '') secrets[name] = value;
+  }
+  return secrets;
 }

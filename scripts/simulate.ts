@@ -14,10 +14,9 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { SECRET_CLAIM, SECRET_EXP_CLAIM } from '../actions/fauna-login/claims';
 import { redact } from '../actions/lib/log';
-import { SETTINGS, type SettingName } from '../actions/lib/settings';
 import type { PostLoginApi, PostLoginEvent } from '../actions/types/auth0-actions';
 import { bundlePath, loadBundle, recordingPostLoginApi } from '../test/support/load-bundle';
-import { readEnvironment, type EnvBag } from './environment';
+import { actionSettingsFrom, readEnvironment } from './environment';
 
 const DEFAULT_EVENT = path.resolve(__dirname, 'fixtures/post-login-event.json');
 const MOCK_ENDPOINT = 'https://fauna.mock.invalid';
@@ -54,16 +53,6 @@ function readEvent(file: string): PostLoginEvent {
     throw new UsageError(`--event ${file}: a post-login event needs user.user_id and client.client_id`);
   }
   return event as PostLoginEvent;
-}
-
-/** Every Action setting that the environment (or `.env`) gives a non-empty value. */
-function settingsFromEnvironment(env: EnvBag): Record<string, string> {
-  const secrets: Record<string, string> = {};
-  for (const name of Object.keys(SETTINGS) as SettingName[]) {
-    const value = env[name];
-    if (value !== undefined && value.trim() !== '') secrets[name] = value;
-  }
-  return secrets;
 }
 
 /** Counts and times what the Action sends to Fauna, passing everything through to `inner`. */
@@ -123,7 +112,7 @@ async function main(argv: readonly string[]): Promise<number> {
   const useMock = !hasEndpoint;
 
   const fixture = readEvent(eventFile);
-  const secrets = settingsFromEnvironment(env);
+  const secrets = actionSettingsFrom(env);
   const requests: FaunaRequest[] = [];
   const realFetch = globalThis.fetch;
   let mode: string;
