@@ -60,7 +60,7 @@ const CONTENT_TYPES: Record<string, string> = {
   '.map': 'application/json; charset=utf-8',
 };
 
-/** Serves the built app and `/config.json`; any other path gets index.html (the callback is `/`). */
+/** Serves the built app and `/config.json`; a path without a file extension gets index.html (the callback is `/`). */
 export function exampleAppHandler(outDir: string, config: ExampleAppConfig): (req: IncomingMessage, res: ServerResponse) => void {
   const configBody = JSON.stringify(config, null, 2);
   return (req, res) => {
@@ -75,7 +75,12 @@ export function exampleAppHandler(outDir: string, config: ExampleAppConfig): (re
     }
     const name = path.basename(pathname);
     const file = path.join(outDir, name);
-    const served = name !== '' && CONTENT_TYPES[path.extname(name)] !== undefined && fs.existsSync(file) ? file : path.join(outDir, 'index.html');
+    const known = CONTENT_TYPES[path.extname(name)] !== undefined && fs.existsSync(file);
+    if (!known && path.extname(name) !== '') {
+      res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' }).end('Not found');
+      return;
+    }
+    const served = known ? file : path.join(outDir, 'index.html');
     res
       .writeHead(200, { 'content-type': CONTENT_TYPES[path.extname(served)] ?? 'application/octet-stream', 'cache-control': 'no-cache' })
       .end(req.method === 'HEAD' ? undefined : fs.readFileSync(served));
