@@ -19,7 +19,15 @@ export type ErrorCode =
   | 'ERR_INDEX_BUILDING'
   | 'ERR_REVOCATION_INCOMPLETE'
   | 'ERR_USAGE'
-  | 'ERR_RUNTIME_UNAVAILABLE';
+  | 'ERR_RUNTIME_UNAVAILABLE'
+  /** npm run dev could not start (scripts/dev/dev-error.ts). */
+  | 'ERR_DEV_SETTING'
+  | 'ERR_DEV_PORT_IN_USE'
+  | 'ERR_DEV_BUILD_MISSING'
+  | 'ERR_DEV_BUILD_STALE'
+  | 'ERR_DEV_USERS_FILE'
+  | 'ERR_DEV_APP_CONFIG'
+  | 'ERR_DEV_FAUNA_SETUP';
 
 export class AuthFaunaError extends Error {
   readonly code: ErrorCode;

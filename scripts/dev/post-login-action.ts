@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import type { PostLoginApi, PostLoginEvent } from '../../actions/types/auth0-actions';
-import { bundlePath, loadBundle, recordingPostLoginApi } from '../../test/support/load-bundle';
+import { bundlePath, loadBundle, recordingPostLoginApi, staleSources } from '../../test/support/load-bundle';
 import { DevError } from './dev-error';
 import type { DevUser } from './users';
 
@@ -38,13 +38,23 @@ const scopesOf = (params: Readonly<Record<string, unknown>>): string[] =>
 const stringParam = (params: Readonly<Record<string, unknown>>, name: string): string | undefined =>
   typeof params[name] === 'string' ? (params[name] as string) : undefined;
 
-/** The built login Action's path; ERR_DEV_BUILD_MISSING when `npm run build` has not run. */
+/**
+ * The built login Action's path. ERR_DEV_BUILD_MISSING when `npm run build` has not run,
+ * ERR_DEV_BUILD_STALE when a file it was built from has changed since.
+ */
 export function assertLoginActionBuilt(): string {
   const file = bundlePath('fauna-login');
   if (!fs.existsSync(file)) {
     throw new DevError(
       'ERR_DEV_BUILD_MISSING',
       `${path.relative(process.cwd(), file)} is missing: run \`npm run build\` first (the dev login runs the built Action).`,
+    );
+  }
+  const stale = staleSources('fauna-login');
+  if (stale.length > 0) {
+    throw new DevError(
+      'ERR_DEV_BUILD_STALE',
+      `${path.relative(process.cwd(), file)} is older than its sources (${stale.slice(0, 3).join(', ')}${stale.length > 3 ? ', …' : ''}): run \`npm run build\`.`,
     );
   }
   return file;

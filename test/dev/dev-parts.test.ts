@@ -77,8 +77,17 @@ describe('the built login Action as the dev login runs it', () => {
   let loginKey = '';
   const printed = capturePrintedLines(() => [loginKey]).lines;
 
-  it('is found built (npm test builds first); without a build, says to run npm run build', () => {
+  it('is found built (npm test builds first); a stale or missing build says to run npm run build', () => {
     expect(assertLoginActionBuilt()).toMatch(/dist\/actions\/fauna-login\.js$/);
+    // Every source now reads differently from what the build's sourcemap recorded.
+    const readFile = fs.readFileSync;
+    jest
+      .spyOn(fs, 'readFileSync')
+      .mockImplementation(((file: fs.PathOrFileDescriptor, options?: unknown) =>
+        String(file).endsWith('.map') ? readFile(file, options as BufferEncoding) : '// edited since the build') as typeof fs.readFileSync);
+    expect(() => assertLoginActionBuilt()).toThrow(
+      expect.objectContaining({ code: 'ERR_DEV_BUILD_STALE', message: expect.stringContaining('is older than its sources') }),
+    );
     jest.spyOn(fs, 'existsSync').mockReturnValue(false);
     expect(() => assertLoginActionBuilt()).toThrow(
       expect.objectContaining({ code: 'ERR_DEV_BUILD_MISSING', message: expect.stringContaining('is missing: run `npm run build` first') }),
