@@ -93,7 +93,7 @@ export function ensureNode22(options: EnsureOptions = {}): Node22 {
   const pinned = `v${pinnedNode22Version()}`;
   const binary = pinnedNode22Binary();
   if (versionOf(binary) !== pinned) {
-    log(`Installing Node ${pinned} (npm package ${BINARY_PACKAGE}, ~30 MB) into runtime/node22 with npm ci`);
+    log(`Installing Node ${pinned} (npm package ${BINARY_PACKAGE}, a 50 MB download) into runtime/node22 with npm ci`);
     try {
       execFileSync('npm', ['ci', '--prefix', NODE22_PROJECT, '--ignore-scripts', '--no-audit', '--no-fund'], { stdio: ['ignore', 2, 2] });
     } catch {
