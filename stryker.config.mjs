@@ -25,5 +25,8 @@ export default {
   tempDirName: '.stryker-tmp',
   // A shared 2-core machine: give a slow but healthy test run room before calling it a timeout.
   timeoutMS: 10000,
+  // jest keeps every run's modules (auth0-deploy-cli, the auth0 SDK) in the worker: past a few
+  // GB each run slows to a crawl, so start a fresh worker now and then.
+  maxTestRunnerReuse: 40,
   cleanTempDir: 'always',
 };
