@@ -86,6 +86,30 @@ async function expectLive(ctx: CheckContext, subject: Subject, when: string): Pr
   expectAllowed(await ctx.attempt(subject.secret, readOwnLogin), `${subject.name}'s secret reading its own login ${when}`);
 }
 
+/**
+ * A create alice's secret must be refused (403) while the key whose job it is may make the very
+ * same create: the pairing that keeps a database refusing everything from passing.
+ */
+function secretMayNotCreate(spec: {
+  readonly id: string;
+  readonly proves: string;
+  readonly what: string;
+  readonly rightful: 'login' | 'admin';
+  readonly create: (ctx: CheckContext, alice: Subject) => Expr;
+}): SecurityCheck {
+  return {
+    id: spec.id,
+    proves: spec.proves,
+    async run(ctx) {
+      const alice = await ctx.user('alice');
+      const create = spec.create(ctx, alice);
+      expectRefused(await attemptCreate(ctx, alice.secret, create), `alice's secret ${spec.what}`);
+      expectAllowed(await attemptCreate(ctx, ctx.keys[spec.rightful], create), `the ${spec.rightful} key doing the same`);
+      return `403; the ${spec.rightful} key may`;
+    },
+  };
+}
+
 // ---- a minted secret ------------------------------------------------------------------------
 
 const SECRET_CHECKS: readonly SecurityCheck[] = [
@@ -151,39 +175,27 @@ const SECRET_CHECKS: readonly SecurityCheck[] = [
       return `${seen}; the login key finds bob`;
     },
   },
-  {
+  secretMayNotCreate({
     id: 'secret-cannot-mint',
     proves: 'A minted secret cannot create tokens (mint secrets).',
-    async run(ctx) {
-      const alice = await ctx.user('alice');
-      const mint = mintToken(alice.loginRef, 60);
-      expectRefused(await attemptCreate(ctx, alice.secret, mint), "alice's secret minting a token for its own login");
-      expectAllowed(await attemptCreate(ctx, ctx.keys.login, mint), 'the login key minting the same token');
-      return '403; the login key may';
-    },
-  },
-  {
+    what: 'minting a token for its own login',
+    rightful: 'login',
+    create: (_ctx, alice) => mintToken(alice.loginRef, 60),
+  }),
+  secretMayNotCreate({
     id: 'secret-cannot-create-keys',
     proves: 'A minted secret cannot create keys.',
-    async run(ctx) {
-      const alice = await ctx.user('alice');
-      const createKey = q.CreateKey({ role: q.Role(LOGIN_ACTION_ROLE), data: { description: 'auth0-fauna verify: must be refused' } });
-      expectRefused(await attemptCreate(ctx, alice.secret, createKey), "alice's secret creating a key");
-      expectAllowed(await attemptCreate(ctx, ctx.keys.admin, createKey), 'the admin key creating the same key');
-      return '403; the admin key may';
-    },
-  },
-  {
+    what: 'creating a key',
+    rightful: 'admin',
+    create: () => q.CreateKey({ role: q.Role(LOGIN_ACTION_ROLE), data: { description: 'auth0-fauna verify: must be refused' } }),
+  }),
+  secretMayNotCreate({
     id: 'secret-cannot-create-users',
     proves: 'A minted secret cannot create users.',
-    async run(ctx) {
-      const alice = await ctx.user('alice');
-      const create = q.Create(users, { data: { auth0_id: ctx.auth0Id('mallory') } });
-      expectRefused(await attemptCreate(ctx, alice.secret, create), "alice's secret creating a user");
-      expectAllowed(await attemptCreate(ctx, ctx.keys.login, create), 'the login key creating the same user');
-      return '403; the login key may';
-    },
-  },
+    what: 'creating a user',
+    rightful: 'login',
+    create: (ctx) => q.Create(users, { data: { auth0_id: ctx.auth0Id('mallory') } }),
+  }),
   {
     id: 'secret-cannot-change-own-auth0-id',
     proves: "A minted secret cannot change its own user's auth0_id, nor anything else of it.",
