@@ -17,6 +17,7 @@ module.exports = {
     '<rootDir>/test/unit/fauna-retry.test.ts',
     '<rootDir>/test/unit/login-query.test.ts',
     '<rootDir>/test/unit/settings.test.ts',
+    '<rootDir>/test/unit/login-path-details.test.ts',
     '<rootDir>/test/fauna/**/*.test.ts',
     '<rootDir>/test/revoke/revoke-user-secrets.test.ts',
     '<rootDir>/test/revoke/revoke-user-script.test.ts',

@@ -160,6 +160,34 @@ describe('fauna-login: the Fauna client kept between logins', () => {
     expect(calls).toEqual([TEST_ENDPOINT]);
   });
 
+  it('makes a new client when it is given another fetch, even after a login with the global one', async () => {
+    nock(TEST_ENDPOINT).post('/').reply(...okReply());
+    expect((await runLogin()).outcome.kind).toBe('claims');
+    const calls: string[] = [];
+    const fetchImpl: typeof fetch = async (input) => {
+      calls.push(String(input));
+      return new Response(resourceBody({ secret: MINTED, exp: EXP, user: 'unchanged' }), { status: 200, headers: faunaHeaders() });
+    };
+    await mintLoginSecret({ secrets: baseSecrets, user: event().user, clientId: 'client-web' }, { ...deps, fetch: fetchImpl });
+    expect(calls).toEqual([TEST_ENDPOINT]);
+  });
+
+  it('says what it did in each log line, with the key redacted wherever it would appear', async () => {
+    await runLogin(event({ ...baseSecrets, ALLOWED_CLIENT_IDS: 'client-mobile' }, TEST_FAUNA_KEY));
+    expect(logLines).toEqual([`[fauna-login] client [redacted] is not in ALLOWED_CLIENT_IDS; no Fauna secret for this login`]);
+    logLines = [];
+    nock(TEST_ENDPOINT).post('/').replyWithError({ code: 'ECONNRESET', message: 'socket hang up' }).post('/').reply(...faunaError(401, 'unauthorized'));
+    await runLogin();
+    expect(logLines[0]).toBe('[fauna-login] Fauna attempt 1 failed (network error, HTTP -); retrying');
+    expect(logLines[1]).toMatch(/ERR_FAUNA_UNAUTHORIZED: .*; login denied \(ON_FAUNA_ERROR=deny\)$/);
+    logLines = [];
+    nock(TEST_ENDPOINT).post('/').reply(200, resourceBody({ exp: EXP, user: 'created' }), faunaHeaders());
+    await runLogin();
+    expect(logLines).toEqual([
+      '[fauna-login] ERR_FAUNA_UNEXPECTED_RESULT: Fauna answered the login query without a secret; check that FAUNA_ENDPOINT is an FQL v4 endpoint; login denied (ON_FAUNA_ERROR=deny)',
+    ]);
+  });
+
   it('logs how long the login took, by the injected clock', async () => {
     nock(TEST_ENDPOINT).post('/').reply(...okReply());
     let clock = 1_700_000_000_000;
