@@ -180,3 +180,52 @@ describe('revokeUserSecrets', () => {
     expect(await outcome).toMatchObject({ kind: 'failed', code: 'ERR_FAUNA_UNEXPECTED_RESULT' });
   });
 });
+
+describe('revocation details a mutation run showed no test looked at', () => {
+  it('refuses every answer that is not a page of logins', () => {
+    const ok = { user: true, logins: [{ secrets: 1, removed: true }], more: false };
+    expect(isRevokePageResult(ok)).toBe(true);
+    for (const bad of [
+      null,
+      'page',
+      { ...ok, user: 'yes' },
+      { ...ok, more: 'no' },
+      { ...ok, logins: [null] },
+      { ...ok, logins: ['login'] },
+      { ...ok, logins: [{ secrets: 1, removed: 'yes' }] },
+      { ...ok, logins: 'none' },
+    ]) {
+      expect(isRevokePageResult(bad)).toBe(false);
+    }
+  });
+
+  it('says how many queries it took, in the singular and the plural', async () => {
+    scriptFauna([{ body: page(1, false) }]);
+    const one = run();
+    await one.outcome;
+    expect(one.lines).toContainEqual(expect.stringMatching(/revoked 1 Fauna secret\(s\) of .* \(1 login\(s\), 1 query\)$/));
+    scriptFauna([{ body: page(2, true) }, { body: page(1, false) }]);
+    const two = run();
+    await two.outcome;
+    expect(two.lines).toContainEqual(expect.stringMatching(/revoked 3 Fauna secret\(s\) of .* \(3 login\(s\), 2 queries\)$/));
+  });
+
+  it('says when there is no user, and names a retried failure without a status', async () => {
+    scriptFauna([{ body: NO_USER }]);
+    const none = run();
+    await none.outcome;
+    expect(none.lines).toContainEqual(expect.stringContaining(`no Fauna user for ${USER_ID}: no secrets to revoke`));
+    nock(TEST_ENDPOINT).post('/').replyWithError({ code: 'ECONNRESET', message: 'socket hang up' });
+    scriptFauna([{ body: page(1, false) }]);
+    const retried = run(SECRETS, { sleep: async () => undefined });
+    await retried.outcome;
+    expect(retried.lines).toContainEqual(expect.stringContaining('Fauna attempt 1 failed (network error, HTTP -); retrying'));
+  });
+
+  it('explains an unexpected answer', async () => {
+    scriptFauna([{ body: resourceBody({ user: true }) }]);
+    const { outcome, lines } = run();
+    expect(await outcome).toMatchObject({ kind: 'failed', code: 'ERR_FAUNA_UNEXPECTED_RESULT' });
+    expect(lines.join('\n')).toContain('Fauna answered the revocation query unexpectedly; check that FAUNA_ENDPOINT is an FQL v4 endpoint');
+  });
+});
