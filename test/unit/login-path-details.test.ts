@@ -8,6 +8,7 @@ import {
   parseFailurePolicy,
   parseFaunaEndpoint,
 } from '../../actions/lib/setting-parsers';
+import { readAllowedClientIds } from '../../actions/lib/settings';
 
 /**
  * Details of the login path a mutation run showed no test looked at: where each log level goes,
@@ -60,6 +61,7 @@ describe('error messages', () => {
     const protocol = Object.assign(new Error('empty'), { name: 'ProtocolError' });
     expect(classifyFaunaError(protocol).hint).toMatch(/^Fauna answered with an empty body; check the endpoint/);
     expect(classifyFaunaError(new TypeError('fetch failed')).hint).toMatch(/^could not reach FAUNA_ENDPOINT; check the URL/);
+    expect(classifyFaunaError(undefined)).toMatchObject({ code: 'ERR_FAUNA_UNAVAILABLE', faunaCode: 'network error' });
   });
 });
 
@@ -72,6 +74,10 @@ describe('setting parsers', () => {
     expect(parseClaimNamespace(' https://app.example.com/ ')).toBe('https://app.example.com/');
     expect(parseFailurePolicy(' Continue ')).toBe('continue');
     expect(parseClientIdList(' a ,b ')).toEqual(['a', 'b']);
+  });
+
+  it('reads an unreadable client list as every client (the full parse reports it)', () => {
+    expect(readAllowedClientIds({ ALLOWED_CLIENT_IDS: ' , ' })).toBeUndefined();
   });
 
   it('accepts an http claim namespace', () => {
