@@ -18,7 +18,7 @@ describe('log lines', () => {
   it('sends info to console.log, warn to console.warn, error to console.error', () => {
     const seen: string[] = [];
     const spies = (['log', 'warn', 'error'] as const).map((method) =>
-      jest.spyOn(console, method).mockImplementation((line: unknown) => void seen.push(`${method}:${String(line)}`)),
+      jest.spyOn(console, method).mockImplementation((...args: unknown[]) => void seen.push(`${method}:${String(args[0])}`)),
     );
     try {
       consoleSink('info', 'a');
