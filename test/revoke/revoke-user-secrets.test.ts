@@ -229,3 +229,63 @@ describe('revocation details a mutation run showed no test looked at', () => {
     expect(lines.join('\n')).toContain('Fauna answered the revocation query unexpectedly; check that FAUNA_ENDPOINT is an FQL v4 endpoint');
   });
 });
+
+describe('revocation at its edges: the budget boundary, a broken configuration, a bug of ours', () => {
+  it('stops, without another query, when the budget is spent to the millisecond', async () => {
+    const { bodies } = scriptFauna([{ body: page(64, true) }]);
+    let clock = 0;
+    const { outcome } = run(SECRETS, {
+      now: () => clock,
+      fetch: (async (...args: Parameters<typeof fetch>) => {
+        const response = await fetch(...args);
+        clock = 2_000; // exactly FAUNA_TIMEOUT_MS
+        return response;
+      }) as typeof fetch,
+    });
+
+    expect(await outcome).toEqual({ kind: 'incomplete', code: 'ERR_REVOCATION_INCOMPLETE', secrets: 64, logins: 64, queries: 1 });
+    expect(bodies).toHaveLength(1);
+  });
+
+  it('names a broken setting and says to fix the secrets, sending nothing', async () => {
+    const { bodies } = scriptFauna([]);
+    const { outcome, lines } = run({ FAUNA_ENDPOINT: TEST_ENDPOINT });
+
+    expect(await outcome).toEqual({ kind: 'failed', code: 'ERR_SETTINGS_INVALID', secrets: 0, logins: 0, queries: 0 });
+    expect(bodies).toHaveLength(0);
+    expect(lines.join('\n')).toContain('FAUNA_SECRET is missing');
+    expect(lines.join('\n')).toContain('fix the Action secrets named above');
+    expect(lines.join('\n')).not.toContain('npm run revoke:user');
+  });
+
+  it('turns a bug of ours into a logged outcome, never a throw out of the Action', async () => {
+    const lines: string[] = [];
+    const outcome = await revokeUserSecrets(
+      USER_ID,
+      () => {
+        throw new TypeError('a bug');
+      },
+      { log: (level, line) => void lines.push(`${level} ${line}`) },
+    );
+
+    expect(outcome).toEqual({ kind: 'failed', code: 'ERR_REVOCATION_INCOMPLETE', secrets: 0, logins: 0, queries: 0 });
+    expect(lines).toEqual([
+      `error [revoke-fauna-secrets] ERR_REVOCATION_INCOMPLETE: unexpected TypeError after 0 secret(s); run \`npm run revoke:user -- ${USER_ID}\` to finish; secrets also expire by themselves`,
+    ]);
+  });
+
+  it('masks the key wherever a line would carry it, once the key is known', async () => {
+    // A user id is the admin's input; were it ever to hold the key, the line still would not.
+    const userId = `auth0|${TEST_FAUNA_KEY}`;
+    scriptFauna([{ body: NO_USER }]);
+    const lines: string[] = [];
+    await revokeUserSecrets(userId, () => parseConnectionSettings(SECRETS), {
+      fetch: globalThis.fetch,
+      log: (level, line) => void lines.push(`${level} ${line}`),
+    });
+
+    expect(lines).toHaveLength(1);
+    expect(lines).toEqual(['info [revoke-fauna-secrets] no Fauna user for auth0|[redacted]: no secrets to revoke']);
+    neverLeaks(lines);
+  });
+});
