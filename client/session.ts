@@ -65,7 +65,7 @@ function resolveOptions(options: FaunaSessionOptions): SessionSettings {
   if (typeof options !== 'object' || options === null) throw invalidOption('FaunaSession options are required: { endpoint, namespace, renew }');
   let endpoint: string;
   try {
-    endpoint = parseFaunaEndpoint(String(options.endpoint ?? ''));
+    endpoint = parseFaunaEndpoint(String(options.endpoint ?? ''), 'the session sends the secret from the login claim');
   } catch (err) {
     throw invalidOption(`endpoint ${err instanceof Error ? err.message : 'is not valid'}`);
   }

@@ -36,7 +36,7 @@ export function readAdminConnection(env: Environment): AdminConnection {
     });
   } else {
     try {
-      faunaEndpoint = parseFaunaEndpoint(endpointRaw);
+      faunaEndpoint = parseFaunaEndpoint(endpointRaw, 'put the key in FAUNA_ADMIN_SECRET');
     } catch (err) {
       // parseFaunaEndpoint's messages say what is wrong without repeating the value.
       problems.push({ setting: 'FAUNA_ENDPOINT', reason: 'invalid', message: `FAUNA_ENDPOINT ${(err as Error).message}` });

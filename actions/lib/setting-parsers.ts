@@ -32,14 +32,17 @@ function parseUrl(raw: string): URL {
   }
 }
 
-/** The FQL v4 endpoint's origin, without a trailing slash (the driver appends its own paths). */
-export function parseFaunaEndpoint(raw: string): string {
+/**
+ * The FQL v4 endpoint's origin, without a trailing slash (the driver appends its own paths).
+ * `whereTheKeyGoes` ends the refusal of a URL with credentials: each caller takes its key elsewhere.
+ */
+export function parseFaunaEndpoint(raw: string, whereTheKeyGoes = 'put the key in FAUNA_SECRET'): string {
   const url = parseUrl(raw);
   if (url.protocol !== 'https:' && url.protocol !== 'http:') {
     throw new InvalidValue('must use http or https, e.g. https://fauna.example.com:8443');
   }
   if (url.username !== '' || url.password !== '') {
-    throw new InvalidValue('must not carry credentials; put the key in FAUNA_SECRET');
+    throw new InvalidValue(`must not carry credentials; ${whereTheKeyGoes}`);
   }
   if ((url.pathname !== '/' && url.pathname !== '') || url.search !== '' || url.hash !== '') {
     throw new InvalidValue('must be scheme, host and optional port only, with no path or query');

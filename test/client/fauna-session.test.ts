@@ -377,6 +377,7 @@ describe('FaunaSession options', () => {
   it.each([
     ['an endpoint with a path', { endpoint: 'https://fauna.example.com/api' }, 'ERR_OPTIONS_INVALID', /endpoint must be scheme, host and optional port/],
     ['no endpoint', { endpoint: undefined }, 'ERR_OPTIONS_INVALID', /endpoint must be an absolute URL/],
+    ['an endpoint with credentials', { endpoint: 'https://app:pw@fauna.example.com' }, 'ERR_OPTIONS_INVALID', /^endpoint must not carry credentials; the session sends the secret from the login claim$/],
     ['no renew', { renew: undefined }, 'ERR_OPTIONS_INVALID', /renew must be a function/],
     ['a negative renewBeforeMs', { renewBeforeMs: -1 }, 'ERR_OPTIONS_INVALID', /renewBeforeMs/],
     ['a reserved namespace', { namespace: 'https://x.auth0.com/' }, 'ERR_NAMESPACE_INVALID', /namespace must not be on auth0\.com/],
