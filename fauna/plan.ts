@@ -194,6 +194,8 @@ export interface PlanEntry {
   readonly action: PlanAction;
   /** Why, for the printed plan. */
   readonly reason: string;
+  /** Set on an unchanged index: true while its background build has not finished (BUILDING). */
+  readonly building?: boolean;
 }
 
 function sameSource(observed: unknown, def: IndexDefinition): boolean {
@@ -218,7 +220,7 @@ function planIndex(def: IndexDefinition, observed: ObservedIndex): PlanEntry {
   if (!sameTerms(observed.terms, def)) differs.push('terms');
   if ((observed.unique === true) !== def.unique) differs.push('unique');
   if (differs.length === 0) {
-    return { definition: def, action: 'unchanged', reason: observed.active ? 'as defined' : BUILDING };
+    return { definition: def, action: 'unchanged', reason: observed.active ? 'as defined' : BUILDING, building: !observed.active };
   }
   return {
     definition: def,

@@ -17,7 +17,6 @@ import {
 } from '../fauna/admin-connection';
 import { SCHEMA } from '../fauna/definitions';
 import {
-  BUILDING,
   buildApplyQuery,
   buildIndexActivityQuery,
   buildReadStateQuery,
@@ -54,7 +53,7 @@ const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(reso
 
 function planLine(entry: PlanEntry): string {
   const action = entry.action === 'conflict' ? 'CONFLICT' : entry.action;
-  const detail = entry.action === 'unchanged' && entry.reason !== BUILDING ? '' : ` (${entry.reason})`;
+  const detail = entry.action === 'unchanged' && entry.building !== true ? '' : ` (${entry.reason})`;
   return `  ${action.padEnd(9)} ${entry.definition.kind.padEnd(10)} ${entry.definition.name}${detail}`;
 }
 
@@ -123,7 +122,7 @@ export async function runSetup(argv: readonly string[], deps: SetupDependencies)
       );
       return 1;
     }
-    const building = plan.filter((entry) => entry.reason === BUILDING).map((entry) => entry.definition.name);
+    const building = plan.filter((entry) => entry.building === true).map((entry) => entry.definition.name);
     const waitForIndexes = () =>
       waitForIndexBuilds(client, { budgetMs, waitSeconds, now: deps.now ?? Date.now, sleep: deps.sleep ?? realSleep, say });
     if (changes === 0 && keys.length === 0) {

@@ -6,6 +6,7 @@ import { buildApplyQuery, fingerprint } from '../../../fauna/plan';
 import type { RoleDefinition } from '../../../fauna/schema';
 import { FakeFauna } from '../../../fauna-in-process';
 import { runSetup } from '../../../scripts/setup-fauna';
+import { printedKeys } from '../../support/setup-in-process';
 
 /**
  * An in-process Fauna set up exactly as `npm run setup:fauna -- --create-action-key
@@ -27,18 +28,6 @@ export interface SecuredFauna {
   readonly setupLines: readonly string[];
 }
 
-/** The secrets setup printed, by role: the line after "Created key … with role <role>" and its warning. */
-export function printedKeys(lines: readonly string[]): Record<string, string> {
-  const keys: Record<string, string> = {};
-  lines.forEach((line, i) => {
-    const created = /^Created key \S+ with role (.+?), for /.exec(line);
-    if (created === null) return;
-    const secret = lines.slice(i + 1).find((next) => /^\s+\S+$/.test(next));
-    if (secret !== undefined) keys[created[1]] = secret.trim();
-  });
-  return keys;
-}
-
 /**
  * `shared`: one key with both roles (`--create-shared-key`) as both Actions' key.
  * `tokenCacheMs`: cache token records as the core does (a logged-out token lives a little longer).
@@ -55,9 +44,9 @@ export async function startSecuredFauna(endpoint: string, options: { shared?: bo
     err: (line) => lines.push(line),
   });
   const keys = printedKeys(lines);
-  const sharedKey = keys[`${LOGIN_ACTION_ROLE} + ${REVOKE_ACTION_ROLE}`];
-  const loginKey = options.shared === true ? sharedKey : keys[LOGIN_ACTION_ROLE];
-  const revokeKey = options.shared === true ? sharedKey : keys[REVOKE_ACTION_ROLE];
+  const sharedKey = keys[`${LOGIN_ACTION_ROLE} + ${REVOKE_ACTION_ROLE}`]?.secret;
+  const loginKey = options.shared === true ? sharedKey : keys[LOGIN_ACTION_ROLE]?.secret;
+  const revokeKey = options.shared === true ? sharedKey : keys[REVOKE_ACTION_ROLE]?.secret;
   if (code !== 0 || loginKey === undefined || revokeKey === undefined) {
     throw new Error(`setup:fauna did not set up the fake (exit ${code}):\n${lines.filter((l) => !/^\s+\S+$/.test(l)).join('\n')}`);
   }
