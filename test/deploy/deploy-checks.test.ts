@@ -4,7 +4,7 @@ import path from 'node:path';
 import { CONNECTION_SETTING_NAMES, LOGIN_SETTING_NAMES, SETTINGS } from '../../actions/lib/settings';
 import { mergeBindings } from '../../scripts/deploy/bindings';
 import { MAX_BUNDLE_BYTES, bundleHeaderPattern, checkBundle } from '../../scripts/deploy/bundles';
-import { readAuth0Credentials, readDeploySettings, readEnvironment } from '../../scripts/deploy/environment';
+import { maskSecrets, readAuth0Credentials, readDeploySettings, readEnvironment, secretValues } from '../../scripts/deploy/environment';
 import { buildImportFile } from '../../scripts/deploy/import-file';
 import { REPO_ROOT, readTenantFile, type ActionSpec } from '../../scripts/deploy/tenant-file';
 
@@ -97,6 +97,33 @@ describe('checkBundle', () => {
     fs.writeFileSync(path.join(dir, 'mark.js'), `${header}const s="##FAUNA_SECRET##";`);
     expect(checkBundle(dir, spec('./mark.js'), ['FAUNA_SECRET']).problems.join()).toMatch(/keyword marker\(s\) FAUNA_SECRET/);
   });
+
+  // Exactly `bytes` bytes: the header, then filler.
+  const sized = (bytes: number, tail = '') => `${header}${tail}${'x'.repeat(bytes - Buffer.byteLength(header + tail))}`;
+
+  it('accepts a bundle of exactly the limit, and refuses one byte more, naming the file and its size', () => {
+    fs.writeFileSync(path.join(dir, 'limit.js'), sized(MAX_BUNDLE_BYTES));
+    expect(checkBundle(dir, spec('./limit.js'), [])).toMatchObject({ bundle: { bytes: MAX_BUNDLE_BYTES }, problems: [] });
+    fs.writeFileSync(path.join(dir, 'over.js'), sized(MAX_BUNDLE_BYTES + 1));
+    expect(checkBundle(dir, spec('./over.js'), [])).toStrictEqual({
+      problems: [`fauna-login: bundle over.js is ${MAX_BUNDLE_BYTES + 1} bytes, over Auth0's ${MAX_BUNDLE_BYTES}-byte limit`],
+    });
+  });
+
+  it('names every marker of a mapped keyword it finds, in either form, and returns no bundle', () => {
+    fs.writeFileSync(path.join(dir, 'marks.js'), `${header}const a = "@@FAUNA_ENDPOINT@@", b = "##FAUNA_SECRET##", c = "##OTHER##";`);
+    expect(checkBundle(dir, spec('./marks.js'), ['FAUNA_SECRET', 'CLAIM_NAMESPACE', 'FAUNA_ENDPOINT'])).toStrictEqual({
+      problems: [
+        'fauna-login: bundle marks.js contains the keyword marker(s) FAUNA_SECRET, FAUNA_ENDPOINT that auth0-deploy-cli would replace; change the source so the text does not appear',
+      ],
+    });
+  });
+
+  it('matches the Action name in the header literally, dots and all', () => {
+    const stamp = (name: string) => `// auth0-fauna ${name} v0.1.0 (abc1234), faunadb 4.8.2`;
+    expect(bundleHeaderPattern('fauna.login').test(stamp('fauna.login'))).toBe(true);
+    expect(bundleHeaderPattern('fauna.login').test(stamp('fauna-login'))).toBe(false);
+  });
 });
 
 describe('readDeploySettings', () => {
@@ -120,6 +147,38 @@ describe('readDeploySettings', () => {
     });
     expect(settings?.omitted).toEqual(['ALLOWED_CLIENT_IDS']);
   });
+
+  it('treats a blank optional setting as unset: it gets its default or is left out', () => {
+    const { settings, problems } = readDeploySettings({ ...validEnv, FAUNA_TIMEOUT_MS: '  ', ALLOWED_CLIENT_IDS: ' ' }, [...LOGIN_SETTING_NAMES]);
+    expect(problems).toEqual([]);
+    expect(settings?.values.get('FAUNA_TIMEOUT_MS')).toBe(SETTINGS.FAUNA_TIMEOUT_MS.defaultValue);
+    expect(settings?.values.has('ALLOWED_CLIENT_IDS')).toBe(false);
+    expect(settings?.defaulted).toEqual(['FAUNA_TIMEOUT_MS', 'FAUNA_SECRET_TTL', 'ON_FAUNA_ERROR']);
+    expect(settings?.omitted).toEqual(['ALLOWED_CLIENT_IDS']);
+  });
+});
+
+describe('secretValues and maskSecrets', () => {
+  it('lists the value of every credential and secret setting that is set, trimmed, and nothing else', () => {
+    const env = {
+      AUTH0_DOMAIN: 'deploy-test.eu.auth0.com',
+      AUTH0_CLIENT_ID: 'client-id',
+      AUTH0_CLIENT_SECRET: ' m2m-secret ',
+      FAUNA_SECRET: '   ',
+      FAUNA_REVOKE_SECRET: 'fnREVOKE-key',
+      FAUNA_ENDPOINT: 'https://fauna.example.com',
+      CLAIM_NAMESPACE: 'https://app.example.com/',
+    };
+    // A blank one is not listed: masking '' would garble every message.
+    expect(secretValues(env)).toEqual(['m2m-secret', 'fnREVOKE-key']);
+    expect(secretValues({ ...env, FAUNA_SECRET: FAUNA_KEY })).toEqual(['m2m-secret', FAUNA_KEY, 'fnREVOKE-key']);
+  });
+
+  it('masks every occurrence of each secret', () => {
+    expect(maskSecrets(`401 for m2m-secret (key ${FAUNA_KEY}), retried with m2m-secret`, ['m2m-secret', FAUNA_KEY])).toBe(
+      '401 for **** (key ****), retried with ****',
+    );
+  });
 });
 
 describe('readAuth0Credentials and readEnvironment', () => {
@@ -133,6 +192,22 @@ describe('readAuth0Credentials and readEnvironment', () => {
     expect(bad.credentials).toBeUndefined();
     expect(bad.problems.join()).toMatch(/AUTH0_DOMAIN must be the tenant host name only/);
     expect(bad.problems.join()).not.toContain('s3cr3t');
+  });
+
+  it('returns the credentials trimmed, with the domain in lower case', () => {
+    expect(readAuth0Credentials({ AUTH0_DOMAIN: ' Deploy-Test.EU.auth0.com ', AUTH0_CLIENT_ID: ' client-id\t', AUTH0_CLIENT_SECRET: ' s3cr3t ' })).toStrictEqual({
+      credentials: { domain: 'deploy-test.eu.auth0.com', clientId: 'client-id', clientSecret: 's3cr3t' },
+      problems: [],
+    });
+  });
+
+  it('counts a blank credential as missing', () => {
+    expect(readAuth0Credentials({ AUTH0_DOMAIN: '  ', AUTH0_CLIENT_ID: 'client-id', AUTH0_CLIENT_SECRET: '\t' })).toStrictEqual({
+      problems: [
+        "AUTH0_DOMAIN is missing: set it to the Management API machine-to-machine app's value (see .env.example)",
+        "AUTH0_CLIENT_SECRET is missing: set it to the Management API machine-to-machine app's value (see .env.example)",
+      ],
+    });
   });
 
   it('reads .env and lets the real environment win', () => {
@@ -182,9 +257,54 @@ describe('buildImportFile', () => {
 
   it('proves each secret arrives exactly: a value that deploy-cli would rewrite is refused', () => {
     const sneaky = 'fnX##FAUNA_ENDPOINT##';
-    const { problems } = buildImportFile(login, triggers, settingsFor({ ...validEnv, FAUNA_SECRET: sneaky }));
+    const { file, problems } = buildImportFile(login, triggers, settingsFor({ ...validEnv, FAUNA_SECRET: sneaky }));
+    expect(file).toBeUndefined();
     expect(problems).toEqual([expect.stringMatching(/^FAUNA_SECRET: the value would not reach Action fauna-login unchanged/)]);
     expect(problems.join()).not.toContain(sneaky);
+  });
+
+  const withSecrets = (secrets: ActionSpec['secrets']) => login.map((a) => ({ ...a, secrets }));
+
+  it('names every keyword of a secret whose value would not arrive unchanged', () => {
+    const secrets = [
+      { name: 'FAUNA_SECRET', value: '##FAUNA_SECRET##' },
+      { name: 'FAUNA_ENDPOINT', value: '##FAUNA_ENDPOINT##' },
+      { name: 'LABEL', value: '##CLAIM_NAMESPACE##|##FAUNA_SECRET##' },
+    ];
+    const { problems } = buildImportFile(withSecrets(secrets), triggers, settingsFor({ ...validEnv, FAUNA_SECRET: 'fnX##FAUNA_ENDPOINT##' }));
+    expect(problems).toEqual([
+      'FAUNA_SECRET: the value would not reach Action fauna-login unchanged through keyword replacement (does it contain another ##NAME## marker?)',
+      'CLAIM_NAMESPACE, FAUNA_SECRET: the value would not reach Action fauna-login unchanged through keyword replacement (does it contain another ##NAME## marker?)',
+    ]);
+  });
+
+  it('refuses a quoted @@NAME@@ marker whose replacement breaks the YAML, naming the keywords used', () => {
+    const secrets = [{ name: 'FAUNA_SECRET', value: '##FAUNA_SECRET##' }, { name: 'NOTE', value: "it'@@FAUNA_ENDPOINT@@'s" }];
+    expect(buildImportFile(withSecrets(secrets), triggers, settingsFor(validEnv))).toStrictEqual({
+      problems: ['a value of FAUNA_SECRET, FAUNA_ENDPOINT breaks the YAML of the tenant file (a line break?); check those settings'],
+    });
+  });
+
+  it('sends a secret with a fixed value (no keyword) as it is', () => {
+    const secrets = [{ name: 'FAUNA_SECRET', value: '##FAUNA_SECRET##' }, { name: 'MODE', value: 'strict' }];
+    const { file, problems } = buildImportFile(withSecrets(secrets), triggers, settingsFor(validEnv));
+    expect(problems).toEqual([]);
+    expect(file?.secretNames).toEqual({ 'fauna-login': ['FAUNA_SECRET', 'MODE'] });
+    expect(file?.text).toContain("value: 'strict'");
+  });
+
+  it('checks each Action against its own secrets: the revoke Action gets its own key', () => {
+    const both = readTenantFile().actions;
+    const env = { ...validEnv, FAUNA_REVOKE_SECRET: 'fnREVOKE-key' };
+    const { settings } = readDeploySettings(env, [...LOGIN_SETTING_NAMES, 'FAUNA_REVOKE_SECRET']);
+    if (!settings) throw new Error('settings should be valid');
+    const { file, problems } = buildImportFile(both, triggers, settings);
+    expect(problems).toEqual([]);
+    expect(file?.secretNames).toEqual({
+      'fauna-login': LOGIN_SETTING_NAMES.filter((n) => n !== 'ALLOWED_CLIENT_IDS'),
+      'revoke-fauna-secrets': [...CONNECTION_SETTING_NAMES],
+    });
+    expect(file?.mappings).toMatchObject({ FAUNA_SECRET: "fnUNIT''key-never-printed", FAUNA_REVOKE_SECRET: 'fnREVOKE-key' });
   });
 });
 

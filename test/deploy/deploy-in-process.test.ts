@@ -54,6 +54,9 @@ describe('reading the tenant', () => {
     const bound = many.slice(0, 60).map((a) => ({ action_name: a.name }));
     await withTenant({ actions: many, bindings: { 'post-login': bound } }, async (client, tenant) => {
       expect((await listActions(client)).map((a) => a.name)).toEqual(many.map((a) => a.name));
+      // Actions are read 100 a page: two reads for 130, not three.
+      const actionPages = tenant.requests.filter((r) => r.path === '/api/v2/actions/actions').map((r) => [r.query.page, r.query.per_page]);
+      expect(actionPages).toEqual([['0', '100'], ['1', '100']]);
       const specs = toBindingSpecs('post-login', await listBindings(client, 'post-login')).specs.map((b) => b.action_name);
       expect(specs).toEqual(bound.map((b) => b.action_name));
       const pages = tenant.requests.filter((r) => r.path === '/api/v2/actions/triggers/post-login/bindings').map((r) => r.query.page);

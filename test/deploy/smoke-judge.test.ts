@@ -50,12 +50,41 @@ describe('the smoke judge of the Action test run', () => {
     expect(judge({ error: { code: 7 } }).detail).toBe('the Action failed: the test run reported an error');
   });
 
+  it('quotes at most 200 characters of the error', () => {
+    expect(judge({ error: { msg: `${'x'.repeat(200)}TRUNCATED` } }).detail).toBe(`the Action failed: ${'x'.repeat(200)}`);
+  });
+
+  it('passes a run whose error field is null', () => {
+    expect(judge({ error: null, commands: [idTokenClaim] })).toMatchObject({ ok: true });
+  });
+
+  it('names every denial and every unknown command, each once', () => {
+    expect(judge({ commands: [{ name: 'Deny' }, idTokenClaim, { name: 'AccessDeny' }] }).detail).toBe('the Action denied the login (Deny, AccessDeny); see its logs');
+    expect(judge({ commands: [{ name: 'SetUserMetadata' }, idTokenClaim, { name: 'Redirect' }, { name: 'SetUserMetadata' }] }).detail).toBe(
+      'the run issued commands this check does not know: SetUserMetadata, Redirect',
+    );
+  });
+
   it('fails a run whose claim has the right name only in another namespace or spelling', () => {
     for (const key of [`${CLAIM}_exp`, CLAIM.toUpperCase(), `${CLAIM}/`, 'fauna_secret']) {
       const result = judge({ commands: [{ ...idTokenClaim, key }], logs: '' });
       expect(result.ok).toBe(false);
       expect(result.detail).toMatch(new RegExp(`^it did not set ${CLAIM} on the ID token \\(claims set: .+ on idToken;`));
     }
+  });
+
+  it('fails a run that set the claim on other tokens, naming each', () => {
+    const { target: _target, ...untargeted } = idTokenClaim;
+    expect(judge({ commands: [{ ...idTokenClaim, target: 'accessToken' }, untargeted] }).detail).toBe(
+      `it set ${CLAIM} on accessToken, ${CLAIM} on (no target), but ${CLAIM} belongs on idToken only`,
+    );
+  });
+
+  it('lists every claim it set by name and token when none is ours, even unnamed ones', () => {
+    const commands = [expClaim, { name: 'SetCustomClaim', target: 'idToken', key: 42, value: SECRET }, { name: 'SetCustomClaim', target: ['idToken'], key: 'role', value: 'admin' }];
+    expect(judge({ commands }).detail).toBe(
+      `it did not set ${CLAIM} on the ID token (claims set: ${CLAIM}_exp on idToken, (unnamed claim) on idToken, role on (no target); login skipped, continued without Fauna, or a wrong CLAIM_NAMESPACE: see the Action's logs)`,
+    );
   });
 
   it('fails a run that set no claim at all, and a claim without a secret in it', () => {
@@ -76,6 +105,7 @@ describe('the smoke judge of the Action test run', () => {
     ['commands that are not a list', { commands: { claim: SECRET } }, 'payload fields: commands'],
     ['commands without names', { commands: [{ key: CLAIM, value: SECRET }] }, 'payload fields: commands'],
     ['an empty payload', {}, 'payload fields: (none)'],
+    ['fields in any order', { stats, logs: '', result: 'ok' }, 'payload fields: logs, result, stats'],
   ])('fails closed on %s, saying which fields it received', (_name, payload, detail) => {
     const result = judge(payload);
     expect(result.ok).toBe(false);
@@ -85,5 +115,6 @@ describe('the smoke judge of the Action test run', () => {
   it('fails closed on a body that is not an object', () => {
     const result = judgeTestRun('fauna-login', null as never, CLAIM);
     expect(result).toMatchObject({ ok: false, detail: 'the test endpoint answered without a payload object (received: (object))' });
+    expect(judgeTestRun('fauna-login', [{ payload: {} }] as never, CLAIM).detail).toBe('the test endpoint answered without a payload object (received: (a list))');
   });
 });

@@ -1,5 +1,6 @@
-import { SMOKE_USER_ID, claimName, formatResult, runSmoke, smokeEvent } from '../../scripts/deploy/smoke';
-import { REPO_ROOT, readTenantFile, selectDeployable } from '../../scripts/deploy/tenant-file';
+import type { Management, ManagementClient } from 'auth0';
+import { SMOKE_USER_ID, claimName, formatResult, runSmoke, smokeEvent, type SmokeResult } from '../../scripts/deploy/smoke';
+import { REPO_ROOT, readTenantFile, selectDeployable, type ActionSpec, type TriggerId } from '../../scripts/deploy/tenant-file';
 import { createManagementClient } from '../../scripts/deploy/tenant-state';
 import { FakeTenant, type TenantSeed } from './support/fake-tenant';
 import { MINTED, NAMESPACE, broken, healthy } from './support/smoke-seeds';
@@ -65,5 +66,137 @@ describe('smoke checks (auth0 SDK against a mocked tenant)', () => {
       testResult: { status: 403, body: { statusCode: 403, error: 'Forbidden', message: 'Insufficient scope', errorCode: 'insufficient_scope' } },
     });
     expect(refused.lines).toContain('FAIL  fauna-login: test run on Auth0 (the test endpoint refused (HTTP 403))');
+  });
+});
+
+/**
+ * The same checks on tenant answers the fake tenant does not produce (a build that failed, a
+ * version left undeployed, fields the API left out), from a client that answers with them.
+ */
+interface StubTenant {
+  readonly actions?: Management.Action[];
+  readonly bindings?: Partial<Record<TriggerId, Management.ActionBinding[]>>;
+  readonly test?: (id: string) => Promise<Management.TestActionResponseContent>;
+}
+
+function stubClient(tenant: StubTenant): { client: ManagementClient; tested: string[] } {
+  const tested: string[] = [];
+  const actions = {
+    list: async () => tenant.actions ?? [],
+    triggers: { bindings: { list: async (trigger: TriggerId) => tenant.bindings?.[trigger] ?? [] } },
+    test: async (id: string) => {
+      tested.push(id);
+      return tenant.test ? tenant.test(id) : { payload: {} };
+    },
+  };
+  return { client: { actions } as unknown as ManagementClient, tested };
+}
+
+const HEADER = '// auth0-fauna fauna-login v0.1.0 (abc1234), faunadb 4.8.2';
+const loginSpec: ActionSpec = {
+  name: 'fauna-login',
+  code: './dist/actions/fauna-login.js',
+  runtime: 'node22',
+  deployed: true,
+  dependencies: [],
+  supported_triggers: [{ id: 'post-login', version: 'v3' }],
+  secrets: [],
+};
+
+/** fauna-login as a healthy tenant lists it; `fields` break it. */
+function loginAction(fields: Partial<Management.Action> = {}): Management.Action {
+  return {
+    id: 'act_0001',
+    name: 'fauna-login',
+    status: 'built',
+    runtime: 'node22',
+    all_changes_deployed: true,
+    deployed_version: { deployed: true, number: 3, runtime: 'node22', code: `${HEADER}\nexports.onExecutePostLogin = async () => {};` },
+    ...fields,
+  };
+}
+
+async function actionChecks(action: Management.Action | undefined): Promise<SmokeResult[]> {
+  const { client } = stubClient({ actions: action ? [action] : [] });
+  return runSmoke(client, { actions: [loginSpec], triggers: {} });
+}
+
+async function check(name: string, action: Management.Action): Promise<SmokeResult | undefined> {
+  return (await actionChecks(action)).find((r) => r.check === `fauna-login: ${name}`);
+}
+
+describe('smoke checks of each Action', () => {
+  it('pass a built Action whose latest changes are deployed on its runtime, naming its id and the deployed build', async () => {
+    expect(await actionChecks(loginAction())).toStrictEqual([
+      { check: 'fauna-login: exists', ok: true, detail: 'id act_0001' },
+      { check: 'fauna-login: built', ok: true, detail: undefined },
+      { check: 'fauna-login: deployed', ok: true, detail: 'version 3, auth0-fauna fauna-login v0.1.0 (abc1234), faunadb 4.8.2' },
+      { check: 'fauna-login: runtime node22', ok: true, detail: undefined },
+    ]);
+  });
+
+  it('show the deployed version without a build line when its code has none, and ? for a version without a number', async () => {
+    expect(await check('deployed', loginAction({ deployed_version: { deployed: true, runtime: 'node22', code: 'exports.x = 1;' } }))).toEqual({
+      check: 'fauna-login: deployed',
+      ok: true,
+      detail: 'version ?',
+    });
+  });
+
+  it('fail an Action the tenant does not have, with that one check only', async () => {
+    expect(await actionChecks(undefined)).toStrictEqual([{ check: 'fauna-login: exists', ok: false, detail: 'not in the tenant; run npm run deploy:tenant' }]);
+  });
+
+  it.each([
+    ['whose build failed', 'built', { status: 'failed' }, 'status is failed'],
+    ['without a build status', 'built', { status: undefined }, 'status is unknown'],
+    ['with changes not deployed', 'deployed', { all_changes_deployed: false }, 'the latest changes are not deployed'],
+    ['without a deployed version', 'deployed', { deployed_version: undefined }, 'no deployed version'],
+    ['whose deployed version is on another runtime', 'runtime node22', { deployed_version: { deployed: true, number: 3, runtime: 'node18' } }, 'runtime node22, deployed version on node18'],
+    ['whose draft is on another runtime', 'runtime node22', { runtime: 'node18' }, 'runtime node18, deployed version on node22'],
+    ['with no runtime and nothing deployed', 'runtime node22', { runtime: undefined, deployed_version: undefined }, 'runtime unset, deployed version on none'],
+  ] as const)('fail an Action %s, saying why', async (_name, name, fields, detail) => {
+    expect(await check(name, loginAction(fields))).toEqual({ check: `fauna-login: ${name}`, ok: false, detail });
+  });
+
+  it('fail the binding check when our Action is not bound, showing an unnamed binding as ?', async () => {
+    const { client } = stubClient({
+      actions: [loginAction()],
+      bindings: { 'post-login': [{ id: 'b1', action: { name: 'audit-login' } }, { id: 'b2', display_name: 'mystery' }] },
+    });
+    const results = await runSmoke(client, { actions: [], triggers: { 'post-login': [{ action_name: 'fauna-login', display_name: 'fauna-login' }] } });
+    expect(results).toStrictEqual([{ check: 'fauna-login: bound to post-login', ok: false, detail: 'post-login runs: audit-login, ?' }]);
+  });
+
+  it('fail the test run of an Action the tenant does not have (or lists without an id), without calling the endpoint', async () => {
+    for (const actions of [[], [loginAction({ id: undefined })]]) {
+      const { client, tested } = stubClient({ actions });
+      const results = await runSmoke(client, { actions: [], triggers: {}, testRun: { action: 'fauna-login', event: {}, claimName: 'fauna_secret' } });
+      expect(results).toStrictEqual([{ check: 'fauna-login: test run on Auth0', ok: false, detail: 'no such Action to test' }]);
+      expect(tested).toEqual([]);
+    }
+  });
+
+  it('fail the test run when the endpoint call fails without an HTTP status', async () => {
+    const { client, tested } = stubClient({ actions: [loginAction()], test: async () => Promise.reject(new Error('socket hang up')) });
+    const results = await runSmoke(client, { actions: [], triggers: {}, testRun: { action: 'fauna-login', event: {}, claimName: 'fauna_secret' } });
+    expect(results).toStrictEqual([{ check: 'fauna-login: test run on Auth0', ok: false, detail: 'the test endpoint refused (HTTP ?)' }]);
+    expect(tested).toEqual(['act_0001']);
+  });
+});
+
+describe('the smoke event', () => {
+  const event = { user: { user_id: 'auth0|someone', email: 'ada@example.com' }, client: { client_id: 'c1', name: 'My App' }, secrets: { FAUNA_SECRET: 'fnX' } };
+
+  it('logs in through the first client of ALLOWED_CLIENT_IDS, keeping the rest of the event\'s client', () => {
+    expect(smokeEvent(event, { ALLOWED_CLIENT_IDS: ' , c2 , c3' })).toStrictEqual({
+      user: { user_id: SMOKE_USER_ID, email: 'ada@example.com' },
+      client: { client_id: 'c2', name: 'My App' },
+    });
+    expect(smokeEvent({}, { ALLOWED_CLIENT_IDS: 'c2' })).toStrictEqual({ user: { user_id: SMOKE_USER_ID }, client: { client_id: 'c2' } });
+  });
+
+  it('keeps the event\'s client when ALLOWED_CLIENT_IDS lists none', () => {
+    expect(smokeEvent(event, { ALLOWED_CLIENT_IDS: ' , ' }).client).toEqual({ client_id: 'c1', name: 'My App' });
   });
 });

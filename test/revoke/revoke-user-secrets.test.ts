@@ -274,6 +274,20 @@ describe('revocation at its edges: the budget boundary, a broken configuration, 
     ]);
   });
 
+  it('names a thrown value that is not an Error as a failure, still without throwing', async () => {
+    const lines: string[] = [];
+    const outcome = await revokeUserSecrets(
+      USER_ID,
+      () => {
+        throw 'not an Error';
+      },
+      { log: (level, line) => void lines.push(`${level} ${line}`) },
+    );
+
+    expect(outcome).toMatchObject({ kind: 'failed', code: 'ERR_REVOCATION_INCOMPLETE' });
+    expect(lines).toEqual([expect.stringContaining('ERR_REVOCATION_INCOMPLETE: unexpected failure after 0 secret(s);')]);
+  });
+
   it('masks the key wherever a line would carry it, once the key is known', async () => {
     // A user id is the admin's input; were it ever to hold the key, the line still would not.
     const userId = `auth0|${TEST_FAUNA_KEY}`;

@@ -239,6 +239,15 @@ describe('queryWithRetry: a hung request', () => {
     expect(seen.calls).toBe(1);
   });
 
+  it('leaves no abort timer behind once Fauna has answered', async () => {
+    // A timer left armed would hold the Action's instance for the rest of the budget.
+    const answering: FetchLike = async () => new Response(resourceBody(42), { status: 200, headers: faunaHeaders() });
+    const client = createFaunaClient({ faunaSecret: TEST_FAUNA_KEY, faunaEndpoint: TEST_ENDPOINT }, answering);
+
+    await expect(queryWithRetry(client, q.Now(), { budgetMs: 5000 })).resolves.toEqual({ value: 42, attempts: 1 });
+    expect(jest.getTimerCount()).toBe(0);
+  });
+
   it('gives a later attempt only the time left in the budget', async () => {
     const { seen, fetchImpl } = hangingFetch();
     let first = true;
