@@ -1,8 +1,12 @@
 /**
- * npm run mutation (after StrykerJS): the mutation score per folder from the JSON report, and
- * with `--survivors [folder]` every mutant the tests let live there, one line each.
+ * npm run mutation (after both StrykerJS passes): the mutation score per folder and per pass from
+ * the JSON reports, and with `--survivors <folder>` every mutant the tests let live there (`.`:
+ * everywhere), one line each.
  *
- *   tsx scripts/mutation-score.ts [--report reports/mutation/mutation.json] [--survivors actions/]
+ *   tsx scripts/mutation-score.ts [--report <json> ...] [--survivors actions/]
+ *
+ * Without --report: the code pass (stryker.config.mjs) and the security pass
+ * (mutation/security.stryker.config.mjs); each file is mutated by exactly one of them.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -10,7 +14,10 @@ import { parseArgs } from 'node:util';
 import { runScript } from './environment';
 
 const REPO_ROOT = path.resolve(__dirname, '..');
-const DEFAULT_REPORT = path.join(REPO_ROOT, 'reports/mutation/mutation.json');
+export const PASS_REPORTS = [
+  { pass: 'code', file: 'reports/mutation/mutation.json' },
+  { pass: 'security', file: 'reports/mutation/security.json' },
+] as const;
 export const FOLDERS = ['actions/', 'fauna/', 'scripts/deploy/'] as const;
 
 /** The fields used from the mutation-testing-report-schema (what Stryker's json reporter writes). */
@@ -21,7 +28,7 @@ interface ReportMutant {
   readonly status: string;
   readonly location: { readonly start: { readonly line: number; readonly column: number } };
 }
-interface Report {
+export interface Report {
   readonly files: Readonly<Record<string, { readonly mutants: readonly ReportMutant[] }>>;
 }
 
@@ -40,30 +47,50 @@ export interface FolderScore {
 const DETECTED = new Set(['Killed', 'Timeout']);
 const UNDETECTED = new Set(['Survived', 'NoCoverage']);
 
-export function scoreFolders(report: Report, folders: readonly string[] = FOLDERS): FolderScore[] {
-  const entries = Object.entries(report.files).map(([file, { mutants }]) => [path.relative(REPO_ROOT, path.resolve(REPO_ROOT, file)), mutants] as const);
-  const score = (folder: string, mutants: readonly ReportMutant[]): FolderScore => {
-    const count = (status: string) => mutants.filter((m) => m.status === status).length;
-    const detected = mutants.filter((m) => DETECTED.has(m.status)).length;
-    const valid = detected + mutants.filter((m) => UNDETECTED.has(m.status)).length;
-    return {
-      folder,
-      killed: count('Killed'),
-      timedOut: count('Timeout'),
-      survived: count('Survived'),
-      noCoverage: count('NoCoverage'),
-      notRun: mutants.length - valid,
-      score: valid === 0 ? undefined : (100 * detected) / valid,
-    };
-  };
-  const rows = folders.map((folder) => score(folder, entries.filter(([file]) => file.startsWith(folder)).flatMap(([, m]) => m)));
-  return [...rows, score('total', entries.flatMap(([, m]) => m))];
+/** A pass's report: its name and what its json reporter wrote. */
+export interface PassReport {
+  readonly pass: string;
+  readonly report: Report;
 }
 
-export function survivors(report: Report, folder: string): string[] {
-  return Object.entries(report.files)
-    .map(([file, { mutants }]) => [path.relative(REPO_ROOT, path.resolve(REPO_ROOT, file)), mutants] as const)
-    .filter(([file]) => file.startsWith(folder))
+type FileMutants = readonly (readonly [file: string, mutants: readonly ReportMutant[]])[];
+
+/** Report paths are absolute or relative to the repository: both become repository-relative. */
+function filesOf(reports: readonly PassReport[]): FileMutants {
+  return reports.flatMap(({ report }) =>
+    Object.entries(report.files).map(([file, { mutants }]) => [path.relative(REPO_ROOT, path.resolve(REPO_ROOT, file)), mutants] as const),
+  );
+}
+
+function score(folder: string, mutants: readonly ReportMutant[]): FolderScore {
+  const count = (status: string) => mutants.filter((m) => m.status === status).length;
+  const detected = mutants.filter((m) => DETECTED.has(m.status)).length;
+  const valid = detected + mutants.filter((m) => UNDETECTED.has(m.status)).length;
+  return {
+    folder,
+    killed: count('Killed'),
+    timedOut: count('Timeout'),
+    survived: count('Survived'),
+    noCoverage: count('NoCoverage'),
+    notRun: mutants.length - valid,
+    score: valid === 0 ? undefined : (100 * detected) / valid,
+  };
+}
+
+/** One row per folder over every pass, one per pass, then the total. */
+export function scoreFolders(reports: readonly PassReport[], folders: readonly string[] = FOLDERS): FolderScore[] {
+  const files = filesOf(reports);
+  const under = (folder: string) => files.filter(([file]) => file.startsWith(folder)).flatMap(([, m]) => m);
+  return [
+    ...folders.map((folder) => score(folder, under(folder))),
+    ...(reports.length > 1 ? reports.map((r) => score(`${r.pass} pass`, filesOf([r]).flatMap(([, m]) => m))) : []),
+    score('total', files.flatMap(([, m]) => m)),
+  ];
+}
+
+export function survivors(reports: readonly PassReport[], folder: string): string[] {
+  return filesOf(reports)
+    .filter(([file]) => folder === '.' || file.startsWith(folder))
     .flatMap(([file, mutants]) =>
       mutants
         .filter((m) => UNDETECTED.has(m.status))
@@ -81,22 +108,51 @@ export function formatScores(rows: readonly FolderScore[]): string[] {
   return lines;
 }
 
+function readReport(file: string): Report | string {
+  const shown = path.relative(process.cwd(), file);
+  if (!fs.existsSync(file)) return `ERR_MUTATION_REPORT: ${shown} does not exist; run npm run mutation first`;
+  let report: Report;
+  try {
+    report = JSON.parse(fs.readFileSync(file, 'utf8')) as Report;
+  } catch {
+    return `ERR_MUTATION_REPORT: ${shown} is not JSON; a run that was stopped leaves it half-written: run npm run mutation again`;
+  }
+  if (typeof report !== 'object' || report === null || typeof report.files !== 'object' || report.files === null) {
+    return `ERR_MUTATION_REPORT: ${shown} is not a StrykerJS JSON report (no "files")`;
+  }
+  return report;
+}
+
+const USAGE = 'usage: tsx scripts/mutation-score.ts [--report <json> ...] [--survivors <folder>, e.g. actions/ or . for all]';
+
 async function main(argv: readonly string[]): Promise<number> {
-  const { values } = parseArgs({ args: [...argv], options: { report: { type: 'string' }, survivors: { type: 'string' } } });
-  const file = path.resolve(values.report ?? DEFAULT_REPORT);
-  if (!fs.existsSync(file)) {
-    console.error(`ERR_MUTATION_REPORT: ${path.relative(process.cwd(), file)} does not exist; run npm run mutation first`);
-    return 1;
+  let values: { report?: string[]; survivors?: string };
+  try {
+    ({ values } = parseArgs({
+      args: [...argv],
+      options: { report: { type: 'string', multiple: true }, survivors: { type: 'string' } },
+    }));
+  } catch (err) {
+    console.error(`ERR_MUTATION_ARGS: ${(err as Error).message}\n${USAGE}`);
+    return 2;
   }
-  const report = JSON.parse(fs.readFileSync(file, 'utf8')) as Report;
-  if (typeof report.files !== 'object' || report.files === null) {
-    console.error(`ERR_MUTATION_REPORT: ${path.relative(process.cwd(), file)} is not a StrykerJS JSON report (no "files")`);
-    return 1;
+  const wanted =
+    values.report === undefined
+      ? PASS_REPORTS.map(({ pass, file }) => ({ pass, file: path.join(REPO_ROOT, file) }))
+      : values.report.map((file) => ({ pass: path.basename(file, '.json'), file: path.resolve(file) }));
+  const reports: PassReport[] = [];
+  for (const { pass, file } of wanted) {
+    const report = readReport(file);
+    if (typeof report === 'string') {
+      console.error(report);
+      return 1;
+    }
+    reports.push({ pass, report });
   }
-  for (const line of formatScores(scoreFolders(report))) console.log(line);
-  console.log('score = (killed + timeout) / (killed + timeout + survived + no coverage); "not run": static or not compiling');
+  for (const line of formatScores(scoreFolders(reports))) console.log(line);
+  console.log('score = (killed + timeout) / (killed + timeout + survived + no coverage); "not run": static (code pass) or not compiling');
   if (values.survivors !== undefined) {
-    const list = survivors(report, values.survivors);
+    const list = survivors(reports, values.survivors);
     console.log(`\n${list.length} surviving mutant(s) under ${values.survivors}:`);
     for (const line of list) console.log(`  ${line}`);
   }
