@@ -10,3 +10,10 @@ afterEach(() => {
   nock.abortPendingRequests();
   nock.cleanAll();
 });
+
+afterAll(() => {
+  // Each test file loads its own nock, which patches Node's shared http modules and fetch on
+  // import; restoring them at the end lets the next file's nock start from the originals
+  // instead of wrapping this one (which kept every file's modules alive in a long-lived worker).
+  nock.restore();
+});
