@@ -73,5 +73,4 @@ export type SchemaDefinition = CollectionDefinition | IndexDefinition | Function
 export const collectionRef = (name: string) => ({ kind: 'collection', name }) as const;
 export const indexRef = (name: string) => ({ kind: 'index', name }) as const;
 export const functionRef = (name: string) => ({ kind: 'function', name }) as const;
-export const roleRef = (name: string) => ({ kind: 'role', name }) as const;
 export const TOKENS = { kind: 'tokens' } as const;

@@ -32,6 +32,8 @@ export type UserName =
   /** Created with a key by a check; never signed in. */
   | 'mallory'
   | 'trent'
+  /** Created with the login key by the uniqueness check; never signed in. */
+  | 'oscar'
   /** An auth0_id a check tries to take over; never created. */
   | 'eve';
 

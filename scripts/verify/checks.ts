@@ -372,6 +372,22 @@ const KEY_CHECKS: readonly SecurityCheck[] = [
     },
   },
   {
+    id: 'one-user-per-auth0-id',
+    proves: 'A user exists once: signing in again finds the same user, and a second user document for an Auth0 id that has one is refused, even to the login key.',
+    async run(ctx) {
+      const bob = await ctx.user('bob');
+      await ctx.newLogin('bob');
+      const lookup = q.Paginate(q.Match(q.Index(USERS_BY_AUTH0_ID_INDEX), bob.auth0Id));
+      const found = pageRefs(expectAllowed(await ctx.attempt(ctx.keys.login, lookup), 'the login key looking bob up'));
+      if (found.length !== 1) throw new CheckFailure(`bob's two logins left ${found.length} user documents for his Auth0 id; expected one`);
+      const create = q.Create(users, { data: { auth0_id: ctx.auth0Id('oscar') } });
+      expectAllowed(await attemptCreate(ctx, ctx.keys.login, create), 'the login key creating the user of a new Auth0 id');
+      // 400 instance not unique (users_by_auth0_id), not 403: the login key may create users.
+      expectRefused(await attemptCreate(ctx, ctx.keys.login, create), 'the login key creating a second user for that Auth0 id', 400);
+      return "one user after two logins; 400 instance not unique for a second user of an Auth0 id";
+    },
+  },
+  {
     id: 'revoke-key-cannot-mint',
     proves: 'A leaked revoke key cannot mint a secret or create a login.',
     async run(ctx) {
