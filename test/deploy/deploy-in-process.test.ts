@@ -1,10 +1,8 @@
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { mergeBindings, readBackDifference } from '../../scripts/deploy/bindings';
 import { bundleHeaderPattern } from '../../scripts/deploy/bundles';
 import { REPO_ROOT, readTenantFile, selectDeployable } from '../../scripts/deploy/tenant-file';
 import { createManagementClient, listActions, listBindings, toBindingSpecs } from '../../scripts/deploy/tenant-state';
+import { withCheckout } from './support/checkout';
 import { FakeTenant, type TenantSeed } from './support/fake-tenant';
 import { CREDENTIALS } from './support/deploy-env';
 
@@ -139,17 +137,12 @@ describe('the bundle header the deploy requires', () => {
 
 describe('an Action whose source is not in the checkout', () => {
   it('is skipped with its bindings, and named', () => {
-    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'deployable-'));
-    try {
-      fs.mkdirSync(path.join(root, 'actions/fauna-login'), { recursive: true });
-      fs.writeFileSync(path.join(root, 'actions/fauna-login/index.ts'), '');
+    withCheckout({ 'actions/fauna-login/index.ts': '' }, (root) => {
       const { actions, triggers, skipped } = selectDeployable(readTenantFile(), root);
       expect(actions.map((a) => a.name)).toEqual(['fauna-login']);
       expect(triggers).toEqual({ 'post-login': [spec('fauna-login')] });
       expect(skipped).toEqual(['revoke-fauna-secrets']);
-    } finally {
-      fs.rmSync(root, { recursive: true, force: true });
-    }
+    });
   });
 
   it('is never the case in this repository: both Actions deploy', () => {

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { stringify } from 'yaml';
 import { DeployRefusedError } from '../../scripts/deploy/deploy-refused';
 import { actionSourcePath, readTenantFile, selectDeployable, type TenantFile } from '../../scripts/deploy/tenant-file';
+import { withCheckout } from './support/checkout';
 
 /**
  * readTenantFile checks the shape the deploy relies on before anything else runs, and names
@@ -221,13 +222,8 @@ describe('readTenantFile refuses', () => {
 
 describe('selectDeployable', () => {
   it('deploys an Action only when its folder has the index.ts entry point', () => {
-    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'deployable-'));
-    try {
-      fs.mkdirSync(path.join(root, 'actions/fauna-login'), { recursive: true });
-      fs.writeFileSync(path.join(root, 'actions/fauna-login/index.ts'), '');
-      // A folder without its entry point (say, only a README left after a move) is not a source.
-      fs.mkdirSync(path.join(root, 'actions/revoke-fauna-secrets'), { recursive: true });
-      fs.writeFileSync(path.join(root, 'actions/revoke-fauna-secrets/README.md'), '');
+    // A folder without its entry point (say, only a README left after a move) is not a source.
+    withCheckout({ 'actions/fauna-login/index.ts': '', 'actions/revoke-fauna-secrets/README.md': '' }, (root) => {
       expect(actionSourcePath(root, 'fauna-login')).toBe(path.join(root, 'actions', 'fauna-login', 'index.ts'));
       const file: TenantFile = {
         actions: [
@@ -240,8 +236,6 @@ describe('selectDeployable', () => {
       expect(selected.actions.map((a) => a.name)).toEqual(['fauna-login']);
       expect(selected.triggers).toEqual({ 'post-login': [loginBinding] });
       expect(selected.skipped).toEqual(['revoke-fauna-secrets']);
-    } finally {
-      fs.rmSync(root, { recursive: true, force: true });
-    }
+    });
   });
 });
