@@ -1,7 +1,7 @@
 /**
  * The app side of auth0-fauna: read the Fauna secret the login Action put in the ID token, query
  * Fauna with it, renew it before it expires, end it at logout. Browser-safe (no Node built-ins);
- * see the README's "In your app".
+ * see docs/in-your-app.md.
  */
 export { FaunaClientError, type FaunaClientErrorCode } from './errors';
 export { readFaunaLogin, type FaunaLogin, type IdTokenClaims } from './claims';

@@ -2,7 +2,7 @@
  * `npm run bench`: sizes, cold load (on this Node and on Auth0's Node 22), per-login cost and
  * round trips of the built Action bundles, each next to a baseline measured in the same run.
  * Writes the figures to bench/results.json and renders from them both bench/RESULTS.md and the
- * README's benchmark table, so the two always show the same run. Figures only: nothing here
+ * table in docs/benchmarks.md, so the two always show the same run. Figures only: nothing here
  * fails on a timing. `npm run bench -- --render` re-renders both from results.json, measuring
  * nothing.
  */
@@ -31,15 +31,15 @@ const step = (what: string) => process.stderr.write(`bench: ${what}\n`);
 
 const FIGURES_FILE = path.join(REPO_ROOT, 'bench', 'results.json');
 const RESULTS_FILE = path.join(REPO_ROOT, 'bench', 'RESULTS.md');
-const README_FILE = path.join(REPO_ROOT, 'README.md');
+const SUMMARY_FILE = path.join(REPO_ROOT, 'docs/benchmarks.md');
 
-/** RESULTS.md and the README's table, both from `figures`; prints the former. */
+/** RESULTS.md and docs/benchmarks.md's table, both from `figures`; prints the former. */
 function writeReports(figures: BenchFigures): void {
   const markdown = renderResults(figures);
   fs.writeFileSync(RESULTS_FILE, markdown);
-  // Read just before writing: other work may be editing the rest of the README.
-  fs.writeFileSync(README_FILE, withReadmeSummary(fs.readFileSync(README_FILE, 'utf8'), renderReadmeSummary(figures)));
-  process.stdout.write(`${markdown}\nWritten to ${[FIGURES_FILE, RESULTS_FILE, README_FILE].map((f) => path.relative(process.cwd(), f)).join(', ')}\n`);
+  // Read just before writing: other work may be editing the rest of the file.
+  fs.writeFileSync(SUMMARY_FILE, withReadmeSummary(fs.readFileSync(SUMMARY_FILE, 'utf8'), renderReadmeSummary(figures)));
+  process.stdout.write(`${markdown}\nWritten to ${[FIGURES_FILE, RESULTS_FILE, SUMMARY_FILE].map((f) => path.relative(process.cwd(), f)).join(', ')}\n`);
 }
 
 /** Auth0's runtime for the cold-load comparison, or why this machine cannot run it. */

@@ -97,7 +97,7 @@ async function deployTenant(options: Options, env: EnvBag): Promise<void> {
   const loginKey = values.values.get('FAUNA_SECRET');
   if (loginKey !== undefined && loginKey === values.values.get('FAUNA_REVOKE_SECRET')) {
     console.log(
-      "Note: FAUNA_SECRET and FAUNA_REVOKE_SECRET are the same key, so both Actions share it (the weaker choice: see \"The Actions' keys\" in the README).",
+      "Note: FAUNA_SECRET and FAUNA_REVOKE_SECRET are the same key, so both Actions share it (the weaker choice: see \"The Actions' keys\" in docs/security-model.md).",
     );
   }
   if (values.omitted.length > 0) console.log(`Not set, so not sent (the Actions treat them as unset): ${values.omitted.join(', ')}`);

@@ -168,7 +168,7 @@ export function renderResults(f: BenchFigures): string {
   return `# Bench results
 
 Written by \`npm run bench\` (scripts/bench.ts) with bench/results.json, the figures both this file
-and the README's benchmark table are rendered from; rerun it to measure your machine. Every
+and the table in docs/benchmarks.md are rendered from; rerun it to measure your machine. Every
 figure stands next to a baseline measured in the same run.
 
 - Machine: ${machine.cpu} (${machine.cores} cores as os.cpus() reports them), ${machine.platform}${load}
@@ -217,11 +217,11 @@ ${rt}
 `;
 }
 
-/** README.md holds the summary between these two lines; `npm run bench` rewrites what is between. */
+/** docs/benchmarks.md holds the summary between these two lines; `npm run bench` rewrites what is between. */
 export const README_BENCH_START = '<!-- npm run bench writes the figures below; edit scripts/bench/results-table.ts instead -->';
 export const README_BENCH_END = '<!-- end of npm run bench figures -->';
 
-/** The README's benchmark summary: a few rows of the same figures as bench/RESULTS.md. */
+/** The benchmark summary of docs/benchmarks.md: a few rows of the same figures as bench/RESULTS.md. */
 export function renderReadmeSummary(f: BenchFigures): string {
   const { machine, loginCost, roundTrips } = f;
   const login = f.bundles.find((b) => b.name === LOGIN_BUNDLE);
@@ -286,6 +286,6 @@ ${rows}`;
 export function withReadmeSummary(readme: string, summary: string): string {
   const start = readme.indexOf(README_BENCH_START);
   const end = readme.indexOf(README_BENCH_END);
-  if (start < 0 || end < start) throw new Error(`README.md lacks the benchmark markers; put "${README_BENCH_START}" and "${README_BENCH_END}" on their own lines around the table`);
+  if (start < 0 || end < start) throw new Error(`docs/benchmarks.md lacks the benchmark markers; put "${README_BENCH_START}" and "${README_BENCH_END}" on their own lines around the table`);
   return `${readme.slice(0, start + README_BENCH_START.length)}\n${summary}\n${readme.slice(end)}`;
 }

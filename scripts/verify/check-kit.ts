@@ -67,7 +67,7 @@ export interface CheckContext {
 
 export interface SecurityCheck {
   readonly id: string;
-  /** The README's sentence this check proves. */
+  /** The sentence of docs/security-model.md this check proves. */
   readonly proves: string;
   /** Resolves with what it saw when the sentence holds; throws CheckFailure when it does not. */
   readonly run: (ctx: CheckContext) => Promise<string>;

@@ -29,7 +29,7 @@ import {
 } from './check-kit';
 
 /**
- * The security model of the README as executable checks: each proves one sentence, with the
+ * The security model (docs/security-model.md) as executable checks: each proves one sentence, with the
  * keys setup:fauna makes and secrets minted by the login query. Both `npm test`
  * (test/security/) and `npm run verify:fauna` run this list. Every refusal is paired with the
  * same kind of query succeeding for whoever may do it, so a setup that refuses everything fails.

@@ -1,5 +1,5 @@
 /**
- * The README's security model, run: every check of scripts/verify/checks.ts (the list
+ * The security model (docs/security-model.md), run: every check of scripts/verify/checks.ts (the list
  * `npm run verify:fauna` runs on a server) against the in-process Fauna evaluating ABAC, set up
  * by setup:fauna's own code with the keys its --create-action-key and --create-revoke-key print,
  * users signed in through the built login Action.

@@ -19,8 +19,8 @@ describe('benchmark figures: one run, two reports', () => {
     expect(read('bench/RESULTS.md')).toBe(renderResults(figures));
   });
 
-  it("the README's benchmark table is what the same figures render to", () => {
-    const readme = read('README.md');
+  it("docs/benchmarks.md's table is what the same figures render to", () => {
+    const readme = read('docs/benchmarks.md');
     expect(readme).toContain(README_BENCH_START);
     expect(withReadmeSummary(readme, renderReadmeSummary(figures))).toBe(readme);
   });

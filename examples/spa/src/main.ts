@@ -54,7 +54,7 @@ function describe(err: unknown): string {
 
 async function loadConfig(): Promise<ExampleAppConfig> {
   const response = await fetch('config.json', { cache: 'no-store' });
-  if (!response.ok) throw new Error(`config.json: HTTP ${response.status} (see the README: "The example app")`);
+  if (!response.ok) throw new Error(`config.json: HTTP ${response.status} (see docs/local-development.md)`);
   return parseExampleAppConfig(await response.json());
 }
 

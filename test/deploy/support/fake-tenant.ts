@@ -12,7 +12,7 @@ export const TEST_CLIENT_ID = 'deploy-test-client-id';
 export const TEST_CLIENT_SECRET = 'm2m-CLIENT-secret-never-printed-7f3a';
 const ACCESS_TOKEN = 'management-api-token-for-tests';
 
-/** The scopes the README tells admins to grant; the fake refuses a call that needs another. */
+/** The scopes docs/deploy-and-operate.md tells admins to grant; the fake refuses a call that needs another. */
 export const GRANTED_SCOPES = ['read:actions', 'create:actions', 'update:actions'] as const;
 
 export interface TriggerRef {
