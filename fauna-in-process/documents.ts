@@ -4,6 +4,7 @@
  * (set/IndexSet.scala), index builds (doc/Index.scala) and reference checks of schema documents.
  */
 import { EvalError, invalidExpression, notUnique, permissionDenied, undefinedSchema, validationFailed, type Position, type ValidationFailure } from './errors';
+import { writeCredentials } from './credentials';
 import { allowed, asObject, check, checkWriteEffect, list, type EvalContext } from './evaluator';
 import { classKeyOf, entries, indexSources, uniqueConflict, type ClassKey } from './storage';
 import { Doc, FaunaTime, Page, QueryValue, Ref, SetRef, compareValues, invalidArgument, isObjectValue, nativeRef, valueEquals, type NativeName, type ObjectValue, type Value } from './values';
@@ -64,15 +65,25 @@ export function getDoc(ctx: EvalContext, ref: Ref, pos: Position): Doc {
   return loadDoc(ctx, ref, pos);
 }
 
-/** Deep merge for Update: objects merge, `null` removes a field, anything else replaces. */
+/**
+ * A patch as the core applies it (ext/storage/src/main/scala/doc/Data.scala `patch`): objects
+ * merge, `null` removes a field, anything else replaces; nulls inside the new values (nested
+ * objects, array elements) are dropped too.
+ */
 function mergeFields(base: ObjectValue, patch: ObjectValue): ObjectValue {
   const out: ObjectValue = { ...base };
   for (const [k, v] of Object.entries(patch)) {
     if (v === null) delete out[k];
     else if (isObjectValue(v) && isObjectValue(out[k])) out[k] = mergeFields(out[k] as ObjectValue, v);
-    else out[k] = v;
+    else out[k] = withoutNullValues(v);
   }
   return out;
+}
+
+function withoutNullValues(value: Value): Value {
+  if (Array.isArray(value)) return value.filter((item) => item !== null).map(withoutNullValues);
+  if (isObjectValue(value)) return mergeFields({}, value);
+  return value;
 }
 
 function withoutNulls(fields: ObjectValue): ObjectValue {
@@ -343,7 +354,14 @@ export function create(ctx: EvalContext, target: Ref, params: ObjectValue, pos: 
   fields.data = withoutNulls(asObject(params.data, [...pos, 'params', 'data']));
   const doc = new Doc(new Ref(explicitId ?? ctx.fake.newId(), collection), ctx.tx.now, fields);
   writeDoc(ctx, key, doc, pos);
+  writeCredentialsOf(ctx, doc.ref, params, pos);
   return new Doc(doc.ref, doc.ts, doc.fields, true);
+}
+
+/** A user document's `credentials` go to their own record, never into the document (./credentials.ts). */
+function writeCredentialsOf(ctx: EvalContext, ref: Ref, params: ObjectValue, pos: Position): void {
+  const credentials = params.credentials;
+  if (credentials !== undefined && credentials !== null) writeCredentials(ctx, ref, credentials, [...pos, 'params', 'credentials']);
 }
 
 export function update(ctx: EvalContext, ref: Ref, params: ObjectValue, replace: boolean, pos: Position): Doc {
@@ -368,10 +386,16 @@ export function update(ctx: EvalContext, ref: Ref, params: ObjectValue, replace:
     if (ttl !== undefined && ttl !== null) fields.ttl = ttl;
     fields.data = data;
   }
-  // `write` gets the whole old and new fields, the new ones already patched (Auth.checkWritePermission).
-  check(ctx, { name: 'write', ref: previous.ref, before: previous.fields, after: fields }, pos);
+  // `write` gets the whole old fields and the old ones patched with the params as written, every
+  // top-level field of them included (`credentials`, unknown ones): Auth.checkWritePermission
+  // checks `prevVersion.data.patch(diff)`, before the validators drop what a document does not
+  // store. For Replace too (WriteAdaptor.update passes the original version; source only): what
+  // the predicate sees keeps old fields the replacement leaves out.
+  const after = key.startsWith('#') ? fields : mergeFields(previous.fields, params);
+  check(ctx, { name: 'write', ref: previous.ref, before: previous.fields, after }, pos);
   const doc = new Doc(previous.ref, ctx.tx.now, fields);
   writeDoc(ctx, key, doc, pos);
+  if (!key.startsWith('#')) writeCredentialsOf(ctx, doc.ref, params, pos);
   return doc;
 }
 

@@ -50,6 +50,8 @@ import {
   type Value,
 } from './values';
 import { isPlainRecord, render } from './wire';
+import { AUTH_FORMS } from './auth-forms';
+import { VALUE_FORMS } from './value-forms';
 
 // Forms ---------------------------------------------------------------------------------------
 
@@ -557,5 +559,7 @@ export const FORMS: Readonly<Record<string, Form>> = {
       return true;
     },
   },
+  ...VALUE_FORMS,
+  ...AUTH_FORMS,
 };
 

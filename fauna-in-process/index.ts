@@ -13,7 +13,9 @@
  *   Renderable.scala), secrets in the core's layout (auth/AuthLike.scala: "fnE…" tokens, "fnA…" keys).
  * - ./storage.ts: documents, transactions, index entries, unique checks.
  * - ./evaluator.ts: evaluation, lambdas, and the permission checks with predicates run as the
- *   core runs them (doc/LambdaWrapper.scala). ./forms.ts: the FQL functions.
+ *   core runs them (doc/LambdaWrapper.scala). ./forms.ts: the FQL functions, with
+ *   ./value-forms.ts (ToArray, ContainsValue, All, Any, Length) and ./auth-forms.ts (Login,
+ *   Identify); ./credentials.ts: passwords stored as the core stores them.
  *   ./documents.ts: reads, writes, sets and schema writes, checked where the core checks them
  *   (ast/functions/ReadAdaptor.scala, WriteAdaptor.scala, SetFunctions.scala, set/IndexSet.scala).
  * - ./project-schema.ts: `applyProjectSchema`, fauna/ SCHEMA and its keys as setup:fauna makes them.
@@ -53,14 +55,25 @@
  *   reference`, for a ref the caller cannot read, that did not resolve or that is missing. A
  *   role whose `privileges` (or `membership`) is one object has its predicates' arity checked
  *   (`invalid arity`); in an array it is not (doc/Role.scala).
+ * - Writes patch as the core does (ext/storage/.../doc/Data.scala `patch`: objects merge, nulls
+ *   remove, also inside new values). A `write` predicate's `new` is the old fields patched with
+ *   the params as written, every top-level field included (`credentials`, unknown ones), for
+ *   Update and Replace alike (auth/Auth.scala checkWritePermission; WriteAdaptor.update).
+ * - `credentials: {password}` on Create/Update/Replace of a document: hashed into a separate
+ *   record, never shown (./credentials.ts); `Login(ref, {password, ttl?, data?})` mints a token
+ *   for the document with server rights, needing no privilege, else 400 `authentication failed`;
+ *   `Identify(ref, password)` (./auth-forms.ts, ast/functions/AuthFunctions.scala).
+ * - `ToArray`, `ContainsValue`, `All`, `Any`, `Length` (code points) for shape rules
+ *   (./value-forms.ts: ConversionFunctions, BasicFunctions, ReduceFunctions, StringFunctions.scala).
  * - Options `tokenCacheMs` (the core's token record cache: a deleted token may authenticate
  *   until its entry expires, while deleting its instance ends it at once) and `fqlV4Disabled`
  *   (410 `permission denied` after authentication, ext/api/.../fql1/FQL1Routes.scala).
  *
  * Deliberately not modelled:
- * - One database: no scopes, child databases, `At`, history or events, credentials/`Login`,
- *   access providers, JWTs, `history_read`/`history_write`, `create_with_id` (a Create with an
- *   explicit id is checked as `create`), index bindings.
+ * - One database: no scopes, child databases, `At`, history or events, access providers, JWTs,
+ *   `history_read`/`history_write`, `create_with_id` (a Create with an explicit id is checked as
+ *   `create`), index bindings. `Login`/`Identify` through a set, `credentials` other than
+ *   `{password}`, reads of the credentials records, `ContainsValue` in a document or a set.
  * - Expired documents (`ttl` <= transaction time) are invisible at once (the core removes them
  *   lazily; reads behave the same). Index reads filter per document before paging, so a page
  *   is never short as the core's can be.

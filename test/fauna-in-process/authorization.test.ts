@@ -237,7 +237,19 @@ describe('privileges and what their predicates receive', () => {
     await t.query(two, q.Update(mine, { data: { text: 'b' } }));
     expect(t.fake.documents('notes').find((d) => d.id === mine.id)?.data.text).toBe('b');
     expect((await t.failure(two, q.Update(mine, { data: { owner: await doc('users', {}) } }))).status).toBe(403);
-    expect((await t.failure(two, q.Replace(mine, { data: { text: 'no owner' } }))).status).toBe(403);
+    // Replace: `new` is the old fields patched with the params, as for Update (WriteAdaptor.update
+    // checks the original version patched, Auth.checkWritePermission), so an owner the
+    // replacement leaves out still reads as the old one; the stored document has none.
+    await t.query(two, q.Replace(mine, { data: { text: 'no owner' } }));
+    expect(t.fake.documents('notes').find((d) => d.id === mine.id)?.data).toEqual({ text: 'no owner' });
+    // …and every top-level field of the params is in `new`, even those a document does not store.
+    await role('no_extras', [
+      { resource: q.Collection('notes'), actions: { write: q.Query(q.Lambda(['old', 'new'], q.Not(q.ContainsField('extra', q.Var('new'))))) } },
+    ]);
+    const noExtras = await keyWith('no_extras');
+    expect((await t.failure(noExtras, q.Update(locked, { extra: 1, data: { text: 'e' } }))).status).toBe(403);
+    expect((await t.failure(noExtras, q.Replace(locked, { extra: 1, data: {} }))).status).toBe(403);
+    await t.query(noExtras, q.Update(locked, { data: { text: 'e' } }));
 
     // Arity is validated only when privileges is one object, where write takes exactly 2 (doc/Role.scala).
     const single = await t.failure(ADMIN, q.CreateRole({ name: 'single', privileges: { resource: q.Collection('notes'), actions: { write: q.Query(q.Lambda(['o', 'n', 'r'], true)) } } }));

@@ -169,6 +169,15 @@ describe('FakeFauna data rules', () => {
     expect(fake.stats.writesByCollection.users).toBe(before + 2);
   });
 
+  it('drops nulls inside new values, nested objects and array elements, as the core patch does (Data.scala patch0)', async () => {
+    const ref = await client(SERVER).query<values.Ref>(
+      q.Select('ref', q.Create(q.Collection('users'), { data: { auth0_id: 'n', list: [1, null, 2], nested: { keep: 1, gone: null } } })),
+    );
+    expect(fake.documents('users').find((d) => d.id === ref.id)?.data).toEqual({ auth0_id: 'n', list: [1, 2], nested: { keep: 1 } });
+    await client(SERVER).query(q.Update(ref, { data: { list: [null], fresh: { a: null, b: [null, 'x'] } } }));
+    expect(fake.documents('users').find((d) => d.id === ref.id)?.data).toEqual({ auth0_id: 'n', list: [], nested: { keep: 1 }, fresh: { b: ['x'] } });
+  });
+
   it('calls a stored function with its Query(Lambda) body', async () => {
     await client(ADMIN).query(q.CreateFunction({ name: 'twice', body: q.Query(q.Lambda('x', q.Concat([q.Var('x'), q.Var('x')]))) }));
     expect(await client(SERVER).query(q.Call(q.Function('twice'), 'ab'))).toBe('abab');
