@@ -6,6 +6,7 @@ import {
 } from '../actions/lib/schema-names';
 import { MAX_TTL_SECONDS } from '../actions/lib/settings';
 import { AUTH0_JWT, USERS } from './collections';
+import { hasOnlyFields } from './field-rules';
 import { CALLER_USER, CURRENT_USER, END_LOGIN } from './functions';
 import { AUTH0_JWT_BY_USER, TOKENS_BY_INSTANCE, USERS_BY_AUTH0_ID } from './indexes';
 import { TOKENS, collectionRef, functionRef, indexRef, type Membership, type RoleDefinition } from './schema';
@@ -68,21 +69,26 @@ export const LOGIN_ACTION: RoleDefinition = {
       resource: collectionRef(USERS.name),
       actions: {
         read: true,
-        create: true,
+        // Only `data`: no `credentials` (Login would turn them into a secret that never expires),
+        // no `ttl` (the user would vanish and their data be orphaned). See fauna/field-rules.ts.
+        create: q.Query(q.Lambda('params', hasOnlyFields(q.Var('params'), ['data']))),
         // The upsert refreshes email and name; a user's auth0_id, the key logins find it by, stays.
         write: q.Query(
           q.Lambda(
             ['old', 'new'],
-            q.Equals(q.Select(['data', 'auth0_id'], q.Var('old')), q.Select(['data', 'auth0_id'], q.Var('new'))),
+            q.And(
+              hasOnlyFields(q.Var('new'), ['data']),
+              q.Equals(q.Select(['data', 'auth0_id'], q.Var('old')), q.Select(['data', 'auth0_id'], q.Var('new'))),
+            ),
           ),
         ),
       },
     },
     // Bounded: a leaked Action key can never make a login, or a secret, that outlives the
-    // longest FAUNA_SECRET_TTL or never expires.
+    // longest FAUNA_SECRET_TTL or never expires; and a login holds nothing but data and ttl.
     {
       resource: collectionRef(AUTH0_JWT.name),
-      actions: { create: q.Query(q.Lambda('params', isBoundedLogin(q.Var('params')))) },
+      actions: { create: q.Query(q.Lambda('params', q.And(hasOnlyFields(q.Var('params'), ['data', 'ttl']), isBoundedLogin(q.Var('params'))))) },
     },
     // Only tokens for auth0_jwt documents, and only bounded ones: a leaked Action key cannot mint
     // a secret for any other document (whose roles might grant more). The create predicate gets

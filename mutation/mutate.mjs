@@ -8,6 +8,7 @@ export const SECURITY_MUTATE = [
   'fauna/collections.ts',
   'fauna/owned-collections.ts',
   'fauna/app-data.ts',
+  'fauna/field-rules.ts',
   'fauna/definitions.ts',
   'fauna/schema.ts',
   'actions/lib/schema-names.ts',

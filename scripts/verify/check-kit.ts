@@ -34,6 +34,8 @@ export type UserName =
   | 'trent'
   /** Created with the login key by the uniqueness check; never signed in. */
   | 'oscar'
+  /** Created with the login key by the credentials check; never signed in. */
+  | 'peggy'
   /** An auth0_id a check tries to take over; never created. */
   | 'eve';
 

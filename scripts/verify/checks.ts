@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { query as q, type Expr, type values } from 'faunadb';
 import {
   AUTH0_JWT_COLLECTION,
@@ -10,15 +11,18 @@ import {
 } from '../../actions/lib/schema-names';
 import { MAX_TTL_SECONDS } from '../../actions/lib/settings';
 import { APP_COLLECTIONS, type OwnedCollection } from '../../fauna/app-data';
+import type { FieldSpec } from '../../fauna/field-rules';
 import { ownerIndexName } from '../../fauna/owned-collections';
 import {
   CheckFailure,
   arranged,
   createdRef,
+  describeAttempt,
   describeRef,
   expectAllowed,
   expectRefused,
   field,
+  isRef,
   pageRefs,
   sameRef,
   secondsFromNow,
@@ -43,15 +47,19 @@ const readOwnLogin = q.Get(q.CurrentIdentity());
 const mintToken = (instance: Expr, seconds: number | null): Expr =>
   q.Create(q.Tokens(), seconds === null ? { instance } : { instance, ttl: secondsFromNow(seconds) });
 
-/** A login document as the login query writes it; `null` leaves out the ttl. */
-const createLogin = (user: values.Ref, seconds: number | null): Expr =>
+/** A login document as the login query writes it; `null` leaves out the ttl; `extra` adds top-level fields. */
+const createLogin = (user: values.Ref, seconds: number | null, extra: Record<string, unknown> = {}): Expr =>
   q.Let(
     { at: secondsFromNow(seconds ?? MAX_TTL_SECONDS) },
     q.Create(logins, {
       data: { user, exp: q.Var('at'), client_id: 'auth0-fauna-verify' },
       ...(seconds === null ? {} : { ttl: q.Var('at') }),
+      ...extra,
     }),
   );
+
+/** A password for credentials a check tries to set: fresh each time, never printed. */
+const throwawayPassword = (): string => `verify-${randomBytes(12).toString('hex')}`;
 
 /** A listing or lookup holds nothing but `allowed` refs, or was refused outright. */
 function onlyOwnEntries(attempt: Attempt, allowed: readonly values.Ref[], what: string): string {
@@ -412,27 +420,218 @@ const KEY_CHECKS: readonly SecurityCheck[] = [
       return '403 for both; the login key may';
     },
   },
+  {
+    id: 'action-keys-cannot-put-credentials',
+    proves:
+      'Neither leaked Action key can put credentials on a user or a login (Login would turn them into a secret that never expires), nor give a user a ttl.',
+    async run(ctx) {
+      const alice = await ctx.user('alice');
+      const credentials = { password: throwawayPassword() };
+      const peggy = { auth0_id: ctx.auth0Id('peggy') };
+      const soon = secondsFromNow(600);
+      for (const [key, name] of [[ctx.keys.login, 'login'], [ctx.keys.revoke, 'revoke']] as const) {
+        expectRefused(await attemptCreate(ctx, key, q.Create(users, { data: peggy, credentials })), `the ${name} key creating a user with credentials`);
+        expectRefused(await ctx.attempt(key, q.Update(alice.userRef, { credentials })), `the ${name} key putting credentials on alice's user`);
+        expectRefused(await ctx.attempt(key, q.Update(alice.userRef, { ttl: soon })), `the ${name} key giving alice's user a ttl`);
+        expectRefused(await attemptCreate(ctx, key, createLogin(alice.userRef, 60, { credentials })), `the ${name} key creating a login with credentials`);
+      }
+      expectAllowed(await attemptCreate(ctx, ctx.keys.login, q.Create(users, { data: peggy })), 'the login key creating the same user without credentials');
+      expectAllowed(await ctx.attempt(ctx.keys.login, q.Update(alice.userRef, { data: { name: 'auth0-fauna verify' } })), "the login key updating alice's data");
+      expectAllowed(await attemptCreate(ctx, ctx.keys.login, createLogin(alice.userRef, 60)), 'the login key creating the same login without credentials');
+      return '403 for credentials on users and logins and for a ttl on a user, with either key; data alone works with the login key';
+    },
+  },
 ];
 
 // ---- the app's own data (fauna/app-data.ts) ------------------------------------------------
 
+/** A value of the field's type that fits it; a string of `length` characters outside the BMP, so a server counting UTF-16 units would refuse it. */
+function fittingValue(field: FieldSpec, length = 1): unknown {
+  if (field.type === 'string') return '🙂'.repeat(length);
+  if (field.type === 'number') return 1;
+  if (field.type === 'boolean') return true;
+  return q.Now();
+}
+
+const wrongTypeValue = (field: FieldSpec): unknown => (field.type === 'string' ? 42 : `not a ${field.type}`);
+
+/** The issue's greedy user: one value of 5 MiB. */
+const FIVE_MIB = 5 * 1024 * 1024;
+
+/**
+ * String fields filled in order, each up to its maximum, until they hold `total` characters
+ * together; undefined when the fields cannot hold that many.
+ */
+function stringFieldsHolding(fields: readonly FieldSpec[], total: number): Record<string, unknown> | undefined {
+  const data: Record<string, unknown> = {};
+  let remaining = total;
+  for (const field of fields) {
+    if (field.type !== 'string' || remaining === 0) continue;
+    const length = Math.min(field.maxLength, remaining);
+    data[field.name] = '🙂'.repeat(length);
+    remaining -= length;
+  }
+  return remaining === 0 ? data : undefined;
+}
+
+/** What `Login` made of credentials a loosened rule let through, for the failure's reason. */
+async function loginWith(ctx: CheckContext, secret: string, ref: values.Ref, password: string): Promise<string> {
+  const minted = await ctx.attempt(secret, q.Login(ref, { password }));
+  const token = createdRef(minted);
+  if (token !== undefined) ctx.track(token);
+  if (!minted.ok) return `Login with that password then answered ${describeAttempt(minted)}`;
+  return field(minted.value, 'ttl') === undefined
+    ? 'Login with that password then minted a secret with no ttl, which never expires'
+    : 'Login with that password then minted a secret';
+}
+
 function ownedCollectionChecks(collection: OwnedCollection): SecurityCheck[] {
-  const { name, ownerField } = collection;
+  const { name, ownerField, fields, maxDataChars } = collection;
   const docs = q.Collection(name);
-  const ownedBy = (owner: Expr | values.Ref, text: string) => ({ data: { [ownerField]: owner, text } });
+  const mine = q.Call(q.Function(CURRENT_USER_FUNCTION));
+  // The field a check writes its labels into: the first string field, if there is one.
+  const labelField = fields.find((f) => f.type === 'string')?.name;
+  const labelled = (label: string): Record<string, unknown> => (labelField === undefined ? {} : { [labelField]: label });
+  const ownedBy = (owner: Expr | values.Ref, label: string, more: Record<string, unknown> = {}) => ({ data: { [ownerField]: owner, ...labelled(label), ...more } });
   const listOf = (subject: Subject) => q.Paginate(q.Match(q.Index(ownerIndexName(collection)), subject.userRef));
   /** A document of `owner`, created with the owner's own secret. */
   const ownDocument = async (ctx: CheckContext, owner: Subject): Promise<values.Ref> => {
-    const created = arranged(
-      await ctx.attempt(owner.secret, q.Create(docs, ownedBy(q.Call(q.Function(CURRENT_USER_FUNCTION)), `${owner.name}'s`))),
-      `create a ${name} document with ${owner.name}'s secret`,
-    );
+    const created = arranged(await ctx.attempt(owner.secret, q.Create(docs, ownedBy(mine, `${owner.name}'s`))), `create a ${name} document with ${owner.name}'s secret`);
     const ref = field(created, 'ref');
     if (typeof ref !== 'object' || ref === null) throw new CheckFailure(`creating a ${name} document returned no ref`);
     return ref as values.Ref;
   };
+  const declared = [ownerField, ...fields.map((f) => f.name)];
+  const undeclared = declared.includes('not_declared') ? 'not_declared_either' : 'not_declared';
+  const strings = fields.filter((f): f is Extract<FieldSpec, { type: 'string' }> => f.type === 'string');
+  const longest = [...strings].sort((a, b) => b.maxLength - a.maxLength)[0];
+  const overTotal = stringFieldsHolding(fields, maxDataChars + 1);
+  const atTotal = stringFieldsHolding(fields, maxDataChars);
+  const limits = strings.map((f) => `${f.name}: ${f.maxLength} characters`).join(', ');
 
-  return [
+  const shapeChecks: SecurityCheck[] = [
+    {
+      id: `${name}-only-declared-fields`,
+      proves: `A minted secret cannot put a field into ${name} that is not declared (${declared.join(', ')}).`,
+      async run(ctx) {
+        const alice = await ctx.user('alice');
+        const note = await ownDocument(ctx, alice);
+        const extra = { [undeclared]: 'x' };
+        expectRefused(await attemptCreate(ctx, alice.secret, q.Create(docs, ownedBy(mine, 'extra', extra))), `alice's secret creating a ${name} document with ${undeclared}`);
+        expectRefused(await ctx.attempt(alice.secret, q.Update(note, { data: extra })), `alice's secret adding ${undeclared} to her ${name} document`);
+        const every = Object.fromEntries(fields.map((f) => [f.name, fittingValue(f)]));
+        expectAllowed(await attemptCreate(ctx, alice.secret, q.Create(docs, { data: { [ownerField]: mine, ...every } })), `alice's secret creating one with every declared field`);
+        expectAllowed(await ctx.attempt(alice.secret, q.Update(note, { data: every })), `alice's secret updating hers with every declared field`);
+        return `403 for ${undeclared} on create and update; every declared field works`;
+      },
+    },
+    {
+      id: `${name}-field-values-bounded`,
+      proves:
+        `A minted secret cannot give a field of ${name} a value of the wrong type or longer than declared` +
+        (strings.length > 0 ? ` (${limits}), such as a 5 MiB ${longest.name}.` : '.'),
+      async run(ctx) {
+        const alice = await ctx.user('alice');
+        const note = await ownDocument(ctx, alice);
+        for (const f of fields) {
+          const wrong = { [f.name]: wrongTypeValue(f) };
+          expectRefused(await attemptCreate(ctx, alice.secret, q.Create(docs, { data: { [ownerField]: mine, ...wrong } })), `alice's secret creating a ${name} document whose ${f.name} is not a ${f.type}`);
+          expectRefused(await ctx.attempt(alice.secret, q.Update(note, { data: wrong })), `alice's secret setting ${f.name} of hers to something not a ${f.type}`);
+          if (f.type === 'string') {
+            const over = { [f.name]: fittingValue(f, f.maxLength + 1) };
+            expectRefused(await attemptCreate(ctx, alice.secret, q.Create(docs, { data: { [ownerField]: mine, ...over } })), `alice's secret creating a ${name} document with ${f.maxLength + 1} characters of ${f.name}`);
+            expectRefused(await ctx.attempt(alice.secret, q.Update(note, { data: over })), `alice's secret setting ${f.maxLength + 1} characters of ${f.name}`);
+          }
+        }
+        if (longest !== undefined) {
+          const huge = { [longest.name]: 'a'.repeat(FIVE_MIB) };
+          expectRefused(await attemptCreate(ctx, alice.secret, q.Create(docs, { data: { [ownerField]: mine, ...huge } })), `alice's secret creating a ${name} document with a 5 MiB ${longest.name}`);
+        }
+        for (const f of fields) {
+          const full = { [f.name]: fittingValue(f, f.type === 'string' ? f.maxLength : 1) };
+          // The other strings emptied (null removes them), so the total stays within maxDataChars.
+          const others = Object.fromEntries(strings.filter((other) => other.name !== f.name).map((other) => [other.name, null]));
+          expectAllowed(await attemptCreate(ctx, alice.secret, q.Create(docs, { data: { [ownerField]: mine, ...full } })), `alice's secret creating one with the longest ${f.name} allowed`);
+          expectAllowed(await ctx.attempt(alice.secret, q.Update(note, { data: { ...others, ...full } })), `alice's secret setting the longest ${f.name} allowed`);
+        }
+        return `403 for each wrong type and one character too many${longest === undefined ? '' : ', and for 5 MiB'}; each field at its limit works`;
+      },
+    },
+  ];
+
+  // Only where the string fields together may hold more than maxDataChars; otherwise their
+  // own limits already bound the total, and no document could break this rule.
+  if (overTotal !== undefined && atTotal !== undefined) {
+    shapeChecks.push({
+      id: `${name}-data-size-bounded`,
+      proves: `A minted secret cannot make the string fields of ${name} hold more than ${maxDataChars} characters together.`,
+      async run(ctx) {
+        const alice = await ctx.user('alice');
+        const note = await ownDocument(ctx, alice);
+        expectRefused(await attemptCreate(ctx, alice.secret, q.Create(docs, { data: { [ownerField]: mine, ...overTotal } })), `alice's secret creating a ${name} document of ${maxDataChars + 1} characters`);
+        expectRefused(await ctx.attempt(alice.secret, q.Update(note, { data: overTotal })), `alice's secret growing hers to ${maxDataChars + 1} characters`);
+        expectAllowed(await attemptCreate(ctx, alice.secret, q.Create(docs, { data: { [ownerField]: mine, ...atTotal } })), `alice's secret creating one of ${maxDataChars} characters`);
+        expectAllowed(await ctx.attempt(alice.secret, q.Update(note, { data: atTotal })), `alice's secret growing hers to ${maxDataChars} characters`);
+        return `403 for ${maxDataChars + 1} characters on create and update; ${maxDataChars} works`;
+      },
+    });
+  }
+
+  const paramChecks: SecurityCheck[] = [
+    {
+      id: `${name}-only-data-params`,
+      proves: `A minted secret may give ${name} nothing but data: credentials (which Login would turn into a secret that never expires) and any other top-level field are refused, on create and update.`,
+      async run(ctx) {
+        const alice = await ctx.user('alice');
+        const note = await ownDocument(ctx, alice);
+        const password = throwawayPassword();
+        const credentials = { password };
+        const created = await attemptCreate(ctx, alice.secret, q.Create(docs, { ...ownedBy(mine, 'locked'), credentials }));
+        const createdNote = createdRef(created);
+        if (createdNote !== undefined) {
+          throw new CheckFailure(`alice's secret creating a ${name} document with credentials: expected 403, got it succeeded; ${await loginWith(ctx, alice.secret, createdNote, password)}`);
+        }
+        expectRefused(created, `alice's secret creating a ${name} document with credentials`);
+        const put = await ctx.attempt(alice.secret, q.Update(note, { credentials }));
+        if (put.ok) {
+          throw new CheckFailure(`alice's secret putting credentials on her ${name} document: expected 403, got it succeeded; ${await loginWith(ctx, alice.secret, note, password)}`);
+        }
+        expectRefused(put, `alice's secret putting credentials on her ${name} document`);
+        const delegates = { delegates: [alice.userRef] };
+        expectRefused(await attemptCreate(ctx, alice.secret, q.Create(docs, { ...ownedBy(mine, 'delegated'), ...delegates })), `alice's secret creating a ${name} document with a top-level delegates field`);
+        expectRefused(await ctx.attempt(alice.secret, q.Update(note, delegates)), `alice's secret adding a top-level delegates field to hers`);
+        expectAllowed(await attemptCreate(ctx, alice.secret, q.Create(docs, ownedBy(mine, 'plain'))), `alice's secret creating one with data alone`);
+        expectAllowed(await ctx.attempt(alice.secret, q.Update(note, { data: labelled('plain') })), `alice's secret updating hers with data alone`);
+        return '403 for credentials and for another top-level field, on create and update; data alone works';
+      },
+    },
+    {
+      id: `${name}-ttl-unchanged`,
+      proves: `A minted secret cannot set, change or remove the ttl of ${name} (with Create or Update); it may edit one that has a ttl.`,
+      async run(ctx) {
+        const alice = await ctx.user('alice');
+        expectRefused(
+          await attemptCreate(ctx, alice.secret, q.Create(docs, { ...ownedBy(mine, 'expiring'), ttl: secondsFromNow(3600) })),
+          `alice's secret creating a ${name} document with a ttl`,
+        );
+        // A document of hers that her app's server gave an expiry.
+        const expiring = field(
+          arranged(await ctx.attempt(ctx.keys.admin, q.Create(docs, { ...ownedBy(alice.userRef, 'expiring'), ttl: secondsFromNow(86_400) })), `create a ${name} document with a ttl for alice with the admin key`),
+          'ref',
+        );
+        if (!isRef(expiring)) throw new CheckFailure(`creating a ${name} document returned no ref`);
+        ctx.track(expiring);
+        expectRefused(await ctx.attempt(alice.secret, q.Update(expiring, { ttl: secondsFromNow(2 * 86_400) })), `alice's secret moving the ttl of hers`);
+        expectRefused(await ctx.attempt(alice.secret, q.Update(expiring, { ttl: null })), `alice's secret removing the ttl of hers`);
+        const plain = await ownDocument(ctx, alice);
+        expectRefused(await ctx.attempt(alice.secret, q.Update(plain, { ttl: secondsFromNow(60) })), `alice's secret giving hers a ttl`);
+        expectAllowed(await ctx.attempt(alice.secret, q.Update(expiring, { data: labelled('edited') })), `alice's secret editing the data of the one with a ttl`);
+        return '403 for a ttl on create, and for setting, moving or removing one on update; editing data works';
+      },
+    },
+  ];
+
+  const ownershipChecks: SecurityCheck[] = [
     {
       id: `${name}-owner-works`,
       proves: `A minted secret creates, reads, lists, updates and deletes its user's own ${name}.`,
@@ -441,7 +640,7 @@ function ownedCollectionChecks(collection: OwnedCollection): SecurityCheck[] {
         const kept = await ownDocument(ctx, alice);
         const dropped = await ownDocument(ctx, alice);
         expectAllowed(await ctx.attempt(alice.secret, q.Get(kept)), `reading its own ${name}`);
-        expectAllowed(await ctx.attempt(alice.secret, q.Update(kept, { data: { text: 'edited' } })), `updating its own ${name}`);
+        expectAllowed(await ctx.attempt(alice.secret, q.Update(kept, { data: labelled('edited') })), `updating its own ${name}`);
         const listed = pageRefs(expectAllowed(await ctx.attempt(alice.secret, listOf(alice)), `listing its own ${name}`));
         if (!listed.some((ref) => sameRef(ref, kept))) throw new CheckFailure(`its own ${name} document is missing from ${ownerIndexName(collection)}`);
         expectAllowed(await ctx.attempt(alice.secret, q.Delete(dropped)), `deleting its own ${name}`);
@@ -468,10 +667,10 @@ function ownedCollectionChecks(collection: OwnedCollection): SecurityCheck[] {
       async run(ctx) {
         const [alice, bob] = [await ctx.user('alice'), await ctx.user('bob')];
         const note = await ownDocument(ctx, alice);
-        expectRefused(await ctx.attempt(bob.secret, q.Update(note, { data: { text: 'defaced' } })), `bob's secret updating alice's ${name}`);
+        expectRefused(await ctx.attempt(bob.secret, q.Update(note, { data: labelled('defaced') })), `bob's secret updating alice's ${name}`);
         expectRefused(await ctx.attempt(bob.secret, q.Replace(note, ownedBy(bob.userRef, 'taken'))), `bob's secret replacing alice's ${name}`);
         expectRefused(await ctx.attempt(bob.secret, q.Delete(note)), `bob's secret deleting alice's ${name}`);
-        expectAllowed(await ctx.attempt(alice.secret, q.Update(note, { data: { text: 'mine' } })), `alice's secret updating it`);
+        expectAllowed(await ctx.attempt(alice.secret, q.Update(note, { data: labelled('mine') })), `alice's secret updating it`);
         expectAllowed(await ctx.attempt(alice.secret, q.Delete(note)), `alice's secret deleting it`);
         return '403 for update, replace and delete; alice may';
       },
@@ -482,7 +681,7 @@ function ownedCollectionChecks(collection: OwnedCollection): SecurityCheck[] {
       async run(ctx) {
         const [alice, bob] = [await ctx.user('alice'), await ctx.user('bob')];
         expectRefused(await attemptCreate(ctx, bob.secret, q.Create(docs, ownedBy(alice.userRef, 'planted'))), `bob's secret creating a ${name} document owned by alice`);
-        expectRefused(await attemptCreate(ctx, bob.secret, q.Create(docs, { data: { text: 'ownerless' } })), `bob's secret creating a ${name} document without owner`);
+        expectRefused(await attemptCreate(ctx, bob.secret, q.Create(docs, { data: labelled('ownerless') })), `bob's secret creating a ${name} document without owner`);
         expectAllowed(await attemptCreate(ctx, bob.secret, q.Create(docs, ownedBy(bob.userRef, 'own'))), `bob's secret creating his own`);
         return '403 for another owner and for none; his own works';
       },
@@ -494,11 +693,12 @@ function ownedCollectionChecks(collection: OwnedCollection): SecurityCheck[] {
         const [alice, bob] = [await ctx.user('alice'), await ctx.user('bob')];
         const note = await ownDocument(ctx, alice);
         expectRefused(await ctx.attempt(alice.secret, q.Update(note, { data: { [ownerField]: bob.userRef } })), `alice's secret giving her ${name} to bob`);
-        expectAllowed(await ctx.attempt(alice.secret, q.Update(note, { data: { text: 'still mine' } })), `alice's secret editing its text`);
-        return '403 for a new owner; the text updates';
+        expectAllowed(await ctx.attempt(alice.secret, q.Update(note, { data: labelled('still mine') })), `alice's secret editing its data`);
+        return '403 for a new owner; its data updates';
       },
     },
   ];
+  return [...ownershipChecks, ...shapeChecks, ...paramChecks];
 }
 
 export const SECURITY_CHECKS: readonly SecurityCheck[] = [

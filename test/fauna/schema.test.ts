@@ -60,10 +60,14 @@ describe('the schema under fauna/', () => {
     expect(granted['index:users_by_auth0_id']).toEqual({ read: true });
     expect(Object.keys(granted['collection:users'])).toEqual(['read', 'create', 'write']);
     expect(granted['collection:users'].read).toBe(true);
-    expect(granted['collection:users'].create).toBe(true);
+    // Nothing but data on a user (no credentials, no ttl): the allow-list of fauna/field-rules.ts.
+    const onlyData = (v: string) => `{"all":{"map":{"lambda":["key","value"],"expr":{"contains_value":{"var":"key"},"in":["data"]}},"collection":{"to_array":{"var":"${v}"}}}}`;
+    expect(JSON.stringify(granted['collection:users'].create)).toContain(onlyData('params'));
+    expect(JSON.stringify(granted['collection:users'].write)).toContain(onlyData('new'));
     // The upsert may refresh a user, never move its auth0_id.
     expect(JSON.stringify(granted['collection:users'].write)).toContain('"equals":[{"select":["data","auth0_id"],"from":{"var":"old"}},{"select":["data","auth0_id"],"from":{"var":"new"}}]');
     expect(Object.keys(granted['collection:auth0_jwt'])).toEqual(['create']);
+    expect(JSON.stringify(granted['collection:auth0_jwt'].create)).toContain('"in":["data","ttl"]');
     expect(Object.keys(granted['Tokens()'])).toEqual(['create']);
     const bounded = `{"time_add":{"now":null},"offset":${MAX_TTL_SECONDS},"unit":"seconds"}`;
     const login = JSON.stringify(granted['collection:auth0_jwt'].create);
@@ -107,7 +111,7 @@ describe('the schema under fauna/', () => {
   });
 
   it("gives each app collection to its owner only, through one role with the login secrets' membership", () => {
-    const [collection, index, role] = ownedCollectionSchema([{ name: 'things', ownerField: 'by', purpose: 'test' }]);
+    const [collection, index, role] = ownedCollectionSchema([{ name: 'things', ownerField: 'by', purpose: 'test', fields: [], maxDataChars: 1 }]);
     expect(collection).toMatchObject({ kind: 'collection', name: 'things' });
     expect(index).toMatchObject({ kind: 'index', name: 'things_by_by', terms: [['data', 'by']], unique: false });
     if (role.kind !== 'role') throw new Error('expected the role last');

@@ -21,4 +21,8 @@ describe("the example app's data is the schema's owned notes", () => {
     expect(app).toContain(`q.Index('${ownerIndexName(notes)}')`);
     expect(app).toContain(`q.Create(q.Collection('${notes.name}'), { data: { ${notes.ownerField}: currentUser, text } })`);
   });
+
+  it('declares the text field the app writes as a string, so the shape rules let it through', () => {
+    expect(notes?.fields).toContainEqual(expect.objectContaining({ name: 'text', type: 'string' }));
+  });
 });

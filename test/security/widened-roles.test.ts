@@ -40,6 +40,9 @@ describe('a widened role fails the checks that guard it', () => {
       expect(failed.map((result) => result.id).sort()).toEqual([...widening.failing].sort());
       // Failed because the loosened rule let something through, not because a step could not run.
       for (const result of failed) expect(result.reason).toMatch(/: expected (403|401|it to succeed)|entry\(ies\) it may not see/);
+      if (widening.consequence !== undefined) {
+        expect(failed.find((result) => result.id === widening.consequence?.check)?.reason).toMatch(widening.consequence.says);
+      }
     },
   );
 
