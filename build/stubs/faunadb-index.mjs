@@ -1,6 +1,6 @@
 // faunadb's index.js merges all ~200 FQL functions into one object, which keeps every one of them
 // in a bundle. This is the same surface (same modules, same names) as ES exports, so rollup keeps
-// only what an Action imports. Actions' `import … from 'faunadb'` resolves here (rollup.config.js).
+// only what an Action imports. Actions' `import … from 'faunadb'` resolves here (build/rollup-faunadb.js).
 import Client from 'faunadb/src/Client.js';
 import Expr from 'faunadb/src/Expr.js';
 import PageHelper from 'faunadb/src/PageHelper.js';
