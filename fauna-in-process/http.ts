@@ -5,7 +5,8 @@ import type { FakeFauna } from './server';
 /**
  * The in-process Fauna over real HTTP, for `npm run dev`, `verify:fauna`'s tests and the
  * browser test: `POST /` answered by `fake.handle()`, with CORS so a page on another localhost
- * port can call it. Loopback only: it holds secrets and has no TLS.
+ * port can call it. Loopback only (it listens on 127.0.0.1 and answers only requests whose Host
+ * is a loopback name): it holds secrets and has no TLS. `npm run fauna:local` serves it on its own.
  */
 export interface ServeOptions {
   /** 0 (the default) picks a free port. */
@@ -22,6 +23,15 @@ export interface ServedFauna {
 }
 
 const LOOPBACK = '127.0.0.1';
+/** Names that reach this server through loopback; any other Host is a page on another site (DNS rebinding). */
+const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);
+
+/** The Host header's name is a loopback name (the port is the server's own by construction). */
+export function isLoopbackHost(host: string | undefined): boolean {
+  if (host === undefined) return false;
+  const name = host.toLowerCase().replace(/:\d+$/, '');
+  return LOOPBACK_HOSTS.has(name);
+}
 
 function corsHeaders(req: IncomingMessage, allow: ServeOptions['allowOrigins']): Record<string, string> {
   const origin = req.headers.origin;
@@ -44,6 +54,13 @@ async function readBody(req: IncomingMessage): Promise<string> {
 }
 
 async function answer(fake: FakeFauna, options: ServeOptions, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  if (!isLoopbackHost(req.headers.host)) {
+    // A browser tricked into sending here under another name must not reach the fake's keys.
+    res
+      .writeHead(403, { 'content-type': 'application/json;charset=utf-8' })
+      .end(JSON.stringify({ errors: [{ code: 'permission denied', description: 'The in-process Fauna answers requests addressed to a loopback name only (Host 127.0.0.1, localhost or [::1]).' }] }));
+    return;
+  }
   const cors = corsHeaders(req, options.allowOrigins);
   if (req.method === 'OPTIONS') {
     res.writeHead(204, cors).end();

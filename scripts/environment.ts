@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import path from 'node:path';
 import dotenv from 'dotenv';
 import { SETTINGS, type SettingName } from '../actions/lib/settings';
@@ -5,13 +6,41 @@ import { SETTINGS, type SettingName } from '../actions/lib/settings';
 export type EnvBag = Readonly<Record<string, string | undefined>>;
 
 /**
- * What the scripts read their settings from: `.env` in `cwd` (if any) overlaid by the real
- * environment, so a value set in the shell or CI always wins over the file. process.env itself
- * is left untouched, and dotenv prints nothing.
+ * Names a file of settings the Fauna-side commands (setup:fauna, verify:fauna, revoke:user,
+ * simulate) read over `.env`, e.g. the `.env.fauna-local` that `npm run fauna:local` writes. Set
+ * it explicitly per shell or command; the commands that deploy to Auth0 never read it.
  */
-export function readEnvironment(cwd: string = process.cwd(), processEnv: EnvBag = process.env): EnvBag {
+export const FAUNA_ENV_FILE_VARIABLE = 'AUTH0_FAUNA_ENV_FILE';
+
+export interface ReadEnvironmentOptions {
+  /** Also read the file AUTH0_FAUNA_ENV_FILE names, if set (over `.env`, under the shell's values). */
+  readonly faunaEnvFile?: boolean;
+}
+
+/** The file AUTH0_FAUNA_ENV_FILE names does not exist: said with its code, never silently skipped. */
+export class EnvFileError extends Error {
+  readonly code = 'ERR_ENV_FILE_MISSING';
+}
+
+/**
+ * What the scripts read their settings from: `.env` in `cwd` (if any), then for the Fauna-side
+ * commands the file AUTH0_FAUNA_ENV_FILE names (which must exist), overlaid by the real
+ * environment, so a value set in the shell or CI always wins over a file. process.env itself is
+ * left untouched, and dotenv prints nothing.
+ */
+export function readEnvironment(cwd: string = process.cwd(), processEnv: EnvBag = process.env, options: ReadEnvironmentOptions = {}): EnvBag {
   const fromFile: Record<string, string> = {};
   dotenv.config({ path: path.join(cwd, '.env'), quiet: true, processEnv: fromFile });
+  const named = processEnv[FAUNA_ENV_FILE_VARIABLE]?.trim() ?? '';
+  if (options.faunaEnvFile === true && named !== '') {
+    const file = path.resolve(cwd, named);
+    if (!fs.existsSync(file)) {
+      throw new EnvFileError(
+        `${FAUNA_ENV_FILE_VARIABLE} names ${named}, which does not exist: start \`npm run fauna:local\` (it writes .env.fauna-local) or unset ${FAUNA_ENV_FILE_VARIABLE}`,
+      );
+    }
+    dotenv.config({ path: file, quiet: true, processEnv: fromFile, override: true });
+  }
   const merged: Record<string, string | undefined> = { ...fromFile };
   for (const [name, value] of Object.entries(processEnv)) if (value !== undefined) merged[name] = value;
   return merged;
@@ -27,7 +56,9 @@ export function runScript(name: string, main: () => Promise<number>): void {
       process.exitCode = code;
     },
     (err: unknown) => {
-      console.error(`${name} failed unexpectedly: ${err instanceof Error ? err.name : 'unknown error'}`);
+      // Its message names a file, never a value.
+      if (err instanceof EnvFileError) console.error(`${err.code}: ${err.message}`);
+      else console.error(`${name} failed unexpectedly: ${err instanceof Error ? err.name : 'unknown error'}`);
       process.exitCode = 1;
     },
   );

@@ -74,7 +74,7 @@ export async function runRevokeUser(argv: readonly string[], deps: RevokeUserDep
 if (require.main === module) {
   runScript('revoke:user', () =>
     runRevokeUser(process.argv.slice(2), {
-      env: readEnvironment(),
+      env: readEnvironment(process.cwd(), process.env, { faunaEnvFile: true }),
       out: (line) => console.log(line),
       err: (line) => console.error(line),
     }),

@@ -202,7 +202,7 @@ async function waitForIndexBuilds(client: Client, options: WaitOptions): Promise
 if (require.main === module) {
   runScript('setup:fauna', () =>
     runSetup(process.argv.slice(2), {
-      env: readEnvironment(),
+      env: readEnvironment(process.cwd(), process.env, { faunaEnvFile: true }),
       out: (line) => console.log(line),
       err: (line) => console.error(line),
     }),

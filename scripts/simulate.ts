@@ -102,7 +102,7 @@ async function main(argv: readonly string[]): Promise<number> {
     throw new UsageError((err as Error).message);
   }
 
-  const env = readEnvironment();
+  const env = readEnvironment(process.cwd(), process.env, { faunaEnvFile: true });
   const hasEndpoint = (env.FAUNA_ENDPOINT ?? '').trim() !== '';
   const hasSecret = (env.FAUNA_SECRET ?? '').trim() !== '';
   if (hasEndpoint !== hasSecret) {

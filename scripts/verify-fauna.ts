@@ -211,7 +211,7 @@ if (require.main === module) {
   process.once('SIGTERM', interrupt);
   runScript('verify:fauna', () =>
     runVerify(process.argv.slice(2), {
-      env: readEnvironment(),
+      env: readEnvironment(process.cwd(), process.env, { faunaEnvFile: true }),
       out: (line) => console.log(line),
       err: (line) => console.error(line),
       signal: controller.signal,

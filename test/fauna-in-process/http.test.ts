@@ -1,6 +1,7 @@
+import { request } from 'node:http';
 import nock from 'nock';
 import { query as q } from 'faunadb';
-import { serveInProcessFauna, type ServedFauna } from '../../fauna-in-process/http';
+import { isLoopbackHost, serveInProcessFauna, type ServedFauna } from '../../fauna-in-process/http';
 import { ADMIN, fakeUnderTest } from './support';
 
 describe('serveInProcessFauna', () => {
@@ -49,5 +50,29 @@ describe('serveInProcessFauna', () => {
     await served?.close();
     served = undefined;
     await expect(fetch(`${url}/`, { method: 'POST', body: '{}' })).rejects.toThrow();
+  });
+
+  it('refuses a request addressed to a name other than a loopback one (a rebinding page), before reading it', async () => {
+    const { url } = await serve();
+    const { port } = new URL(url);
+    const post = (host: string) =>
+      new Promise<{ status: number; body: string }>((resolve, reject) => {
+        const req = request({ host: '127.0.0.1', port, method: 'POST', path: '/', headers: { host, authorization: `Bearer ${ADMIN}` } }, (res) => {
+          let body = '';
+          res.on('data', (chunk: Buffer) => (body += chunk.toString()));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+        });
+        req.on('error', reject);
+        req.end(JSON.stringify(q.Add(1, 2)));
+      });
+    expect(await post(`attacker.example:${port}`)).toMatchObject({ status: 403, body: expect.stringContaining('loopback name only') });
+    expect(await post(`localhost:${port}`)).toEqual({ status: 200, body: '{"resource":3}' });
+  });
+});
+
+describe('isLoopbackHost', () => {
+  it('takes 127.0.0.1, localhost and [::1] with or without a port, in any case, and nothing else', () => {
+    expect(['127.0.0.1:8443', 'localhost', 'LOCALHOST:1', '[::1]:8443'].map(isLoopbackHost)).toEqual([true, true, true, true]);
+    expect(['127.0.0.1.evil.example', 'localhost.evil.example:8443', '10.0.0.1:8443', '', undefined].map(isLoopbackHost)).toEqual([false, false, false, false, false]);
   });
 });
