@@ -45,8 +45,10 @@ export interface Caller {
   readonly rights: Rights;
   /** A token's instance: `CurrentIdentity()`. Kept when a function runs with its own role (Auth.changeRole). */
   readonly identity?: Ref;
-  /** The token itself, for `Logout(false)`. */
+  /** The token itself, for `Logout(false)` and `CurrentToken()`. */
   readonly token?: Ref;
+  /** A key that is a document of this database (one CreateKey made): `CurrentToken()` is its ref. */
+  readonly key?: Ref;
 }
 
 export type Action =

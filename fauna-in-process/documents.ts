@@ -3,7 +3,7 @@
  * writes with theirs (WriteAdaptor.scala), index and collection reads filtered per document
  * (set/IndexSet.scala), index builds (doc/Index.scala) and reference checks of schema documents.
  */
-import { EvalError, invalidExpression, notUnique, permissionDenied, undefinedSchema, validationFailed, type Position, type ValidationFailure } from './errors';
+import { EvalError, invalidExpression, notSupported, notUnique, permissionDenied, undefinedSchema, validationFailed, type Position, type ValidationFailure } from './errors';
 import { writeCredentials } from './credentials';
 import { allowed, asObject, check, checkWriteEffect, list, type EvalContext } from './evaluator';
 import { classKeyOf, entries, indexSources, uniqueConflict, type ClassKey } from './storage';
@@ -169,7 +169,7 @@ function arityFailures(fields: ObjectValue): ValidationFailure[] {
 /** Indexes over more sources than this are built in the background (doc/Index.scala `BuildSyncSize`). */
 export const INDEX_BUILD_SYNC_SIZE = 128;
 
-interface SetElement {
+export interface SetElement {
   /** The document the entry points at: what a filtered read checks. */
   readonly ref: Ref;
   readonly value: Value;
@@ -274,6 +274,31 @@ const SCHEMA_DEFAULTS: Partial<Record<NativeName, ObjectValue>> = {
   indexes: { active: true, serialized: true, partitions: 1 },
 };
 
+/**
+ * What of an index definition the in-process Fauna does not evaluate: terms and values other than
+ * `{field, mva}` (bindings, `reverse`, `transform`) and sources with `fields` bindings. Refused at
+ * CreateIndex rather than read back in the wrong order or with the wrong entries.
+ */
+function refuseIndexFeatures(params: ObjectValue, pos: Position): void {
+  for (const kind of ['terms', 'values'] as const) {
+    const specs = params[kind];
+    if (specs === undefined || specs === null) continue;
+    for (const spec of Array.isArray(specs) ? specs : [specs]) {
+      const keys = isObjectValue(spec) ? Object.keys(spec) : [];
+      const extra = keys.filter((k) => k !== 'field' && k !== 'mva' && !(k === 'reverse' && isObjectValue(spec) && spec.reverse === false));
+      if (!isObjectValue(spec) || !keys.includes('field') || extra.length > 0) {
+        throw notSupported(`index ${kind} other than {field, mva} (${extra.length > 0 ? extra.join(', ') : 'no field'})`, [...pos, 'params', kind]);
+      }
+    }
+  }
+  const sources = params.source;
+  for (const source of Array.isArray(sources) ? sources : [sources]) {
+    if (isObjectValue(source) && source.fields !== undefined && source.fields !== null) {
+      throw notSupported('index source `fields` (bindings)', [...pos, 'params', 'source']);
+    }
+  }
+}
+
 export function createSchema(ctx: EvalContext, native: NativeName, params: ObjectValue, pos: Position): Doc {
   const key = `#${native}`;
   checkWriteEffect(ctx, pos);
@@ -287,6 +312,7 @@ export function createSchema(ctx: EvalContext, native: NativeName, params: Objec
   let fields = withoutNulls({ ...SCHEMA_DEFAULTS[native], ...params });
   checkReferences(ctx, fields, pos);
   if (native === 'indexes') {
+    refuseIndexFeatures(params, pos);
     const sources = indexSources(new Doc(new Ref(name, nativeRef('indexes')), 0, params));
     if (sources.length === 0) throw validationFailed('document', [...pos, 'params']);
     for (const source of sources) {

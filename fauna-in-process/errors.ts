@@ -46,3 +46,12 @@ export function validationFailed(what: string, pos: Position): EvalError {
 export function undefinedSchema(type: string, name: string, pos: Position): EvalError {
   return new EvalError(400, 'invalid ref', `Ref refers to undefined ${type} '${name}'`, pos);
 }
+
+/**
+ * What the in-process Fauna does not implement: a function, an option or a form of an argument
+ * the core accepts. Always a 400 naming it, never an answer that might differ from the core's.
+ * `what` names it as FQL does, e.g. "Paginate's `ts` option".
+ */
+export function notSupported(what: string, pos: Position): EvalError {
+  return new EvalError(400, 'invalid expression', `The in-process Fauna does not support ${what} (a subset of FQL v4; see fauna-in-process/index.ts).`, pos);
+}

@@ -6,7 +6,9 @@
 import { EvalError, invalidExpression, permissionDenied, type Position } from './errors';
 import { isAllowed, membershipRoles, type Action, type Caller, type RoleSet } from './authorization';
 import type { Transaction } from './storage';
-import { Closure, Doc, Env, FaunaTime, QueryValue, Ref, SetRef, FaunaDate, invalidArgument, isObjectValue, parseTime, type ObjectValue, type Value } from './values';
+import { FQL_V4_FORMS } from './fql-v4-forms';
+import { parseDate, parseInstant } from './time';
+import { Closure, Doc, Env, QueryValue, Ref, SetRef, invalidArgument, isObjectValue, type ObjectValue, type Value } from './values';
 import { isPlainRecord, parseRefLiteral } from './wire';
 
 export interface EvalContext {
@@ -87,18 +89,29 @@ export function evaluate(ctx: EvalContext, expr: unknown, env: Env, pos: Positio
     switch (tag) {
       case '@ref':
         return parseRefLiteral(obj['@ref'], pos);
-      case '@ts':
-        return parseTime(String(obj['@ts']), pos);
-      case '@date':
-        return new FaunaDate(String(obj['@date']));
+      // The escapes parse without trimming; a bad one is a parse error (Parser.scala EscapesParser).
+      case '@ts': {
+        const time = typeof obj['@ts'] === 'string' ? parseInstant(obj['@ts']) : undefined;
+        if (time === undefined) throw new EvalError(400, 'invalid expression', 'Invalid time.', pos);
+        return time;
+      }
+      case '@date': {
+        const date = typeof obj['@date'] === 'string' ? parseDate(obj['@date']) : undefined;
+        if (date === undefined) throw new EvalError(400, 'invalid expression', 'Invalid date.', pos);
+        return date;
+      }
       case '@set': {
         const set = evaluate(ctx, obj['@set'], env, [...pos, '@set']);
         if (!(set instanceof SetRef)) throw new EvalError(400, 'invalid expression', 'Invalid set.', pos);
         return set;
       }
       case '@query': {
-        const lambda = obj['@query'] as Args;
-        return new QueryValue(closureOf(lambda, new Env(), pos));
+        const lambda = obj['@query'];
+        if (!isPlainRecord(lambda)) throw new EvalError(400, 'invalid expression', 'Invalid lambda.', pos);
+        // A stored lambda keeps its API version; one sent without is LambdaDefaultVersion (2.12).
+        const version = typeof lambda.api_version === 'string' ? lambda.api_version : '2.12';
+        const { api_version: _version, ...rest } = lambda;
+        return new QueryValue(closureOf(rest, new Env(), pos), version);
       }
       case '@obj':
       case 'object': {
@@ -112,7 +125,18 @@ export function evaluate(ctx: EvalContext, expr: unknown, env: Env, pos: Positio
   }
   const form = findForm(ctx.forms, keys);
   if (form === undefined) {
-    throw new EvalError(400, 'invalid expression', `No form/function found, or invalid argument keys: { ${keys.join(', ')} }.`, pos);
+    const unknown = `No form/function found, or invalid argument keys: { ${keys.join(', ')} }.`;
+    // An FQL v4 function the in-process Fauna lacks, or an argument of one it does not take: say so.
+    const named = keys.find((k) => FQL_V4_FORMS.has(k));
+    if (named !== undefined) {
+      throw new EvalError(
+        400,
+        'invalid expression',
+        `${unknown} The in-process Fauna does not support this form of FQL v4 \`${named}\` (a subset of FQL v4; see fauna-in-process/index.ts).`,
+        pos,
+      );
+    }
+    throw new EvalError(400, 'invalid expression', unknown, pos);
   }
   return form.fn(ctx, obj, env, pos);
 }
@@ -164,8 +188,12 @@ export function arg(ctx: EvalContext, args: Args, key: string, env: Env, pos: Po
   return evaluate(ctx, args[key], env, [...pos, key]);
 }
 
-export function optionalArg(ctx: EvalContext, args: Args, key: string, env: Env, pos: Position): Value | undefined {
-  return key in args && args[key] !== null ? arg(ctx, args, key, env, pos) : undefined;
+/**
+ * An optional argument as the core's `Option(...)` casts take it: absent is undefined, anything
+ * present (null included) is evaluated and then cast, so a null is an error where null is no valid value.
+ */
+export function presentArg(ctx: EvalContext, args: Args, key: string, env: Env, pos: Position): Value | undefined {
+  return key in args ? arg(ctx, args, key, env, pos) : undefined;
 }
 
 /** Varargs the driver sends as a single value when there is one, an array otherwise. */
@@ -192,11 +220,6 @@ export function asBoolean(v: Value, pos: Position): boolean {
 
 export function asNumber(v: Value, pos: Position): number {
   if (typeof v !== 'number') throw invalidArgument('Number', v, pos);
-  return v;
-}
-
-export function asTime(v: Value, pos: Position): FaunaTime {
-  if (!(v instanceof FaunaTime)) throw invalidArgument('Time', v, pos);
   return v;
 }
 

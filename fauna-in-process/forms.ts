@@ -2,9 +2,24 @@
  * The FQL v4 functions by their wire name: `{"let": …, "in": …}`, `{"select": …, "from": …}`…
  * Unknown names answer 400 `invalid expression` naming the keys (./evaluator.ts).
  */
-import { EvalError, type Position } from './errors';
+import { EvalError, notSupported, type Position } from './errors';
 import { rightsOfRole } from './authorization';
-import { create, createSchema, deleteDoc, elementsOf, getDoc, getSetHead, setElements, setHeadReadable, update } from './documents';
+import { formatString, toStringValue } from './format';
+import { paginate } from './pagination';
+import {
+  addToDate,
+  addToTime,
+  dateFromString,
+  dateOfTime,
+  parseTimeUnit,
+  timeBoundsError,
+  timeDiff,
+  timeFromString,
+  timeOfDate,
+  toEpoch,
+  type TimeUnit,
+} from './time';
+import { create, createSchema, deleteDoc, elementsOf, getDoc, getSetHead, setHeadReadable, update } from './documents';
 import { classKeyOf } from './storage';
 import {
   allowed,
@@ -15,13 +30,12 @@ import {
   asNumber,
   asObject,
   asRef,
-  asTime,
   check,
   checkWriteEffect,
   closureOf,
   evaluate,
   list,
-  optionalArg,
+  presentArg,
   type Args,
   type EvalContext,
   type Form,
@@ -39,17 +53,16 @@ import {
   compareValues,
   invalidArgument,
   isObjectValue,
-  microsPerUnit,
   nativeRef,
-  parseTime,
   refEquals,
   selectPath,
-  timeToIso,
+  typeName,
   valueEquals,
   type NativeName,
+  type ObjectValue,
   type Value,
 } from './values';
-import { isPlainRecord, render } from './wire';
+import { isPlainRecord } from './wire';
 import { AUTH_FORMS } from './auth-forms';
 import { VALUE_FORMS } from './value-forms';
 
@@ -59,9 +72,9 @@ function schemaRefForm(native: NativeName): Form {
   return {
     optional: ['scope'],
     fn: (ctx, args, env, pos) => {
-      if (optionalArg(ctx, args, 'scope', env, pos) !== undefined) {
-        throw new EvalError(400, 'invalid expression', 'The fake has one database: scoped refs are not supported.', pos);
-      }
+      const scope = presentArg(ctx, args, 'scope', env, pos);
+      if (scope === null) throw invalidArgument('Database Ref', scope, [...pos, 'scope']);
+      if (scope !== undefined) throw notSupported('scoped refs (it has one database)', [...pos, 'scope']);
       const primary = Object.keys(args).find((k) => k !== 'scope') as string;
       const name = asName(arg(ctx, args, primary, env, pos), [...pos, primary]);
       // Names resolve through the committed schema only (the core's schema cache): an object this
@@ -75,9 +88,7 @@ function nativeSetForm(native: NativeName): Form {
   return {
     fn: (ctx, args, env, pos) => {
       const [primary] = Object.keys(args);
-      if (arg(ctx, args, primary, env, pos) !== null) {
-        throw new EvalError(400, 'invalid expression', 'The fake has one database: scoped refs are not supported.', pos);
-      }
+      if (arg(ctx, args, primary, env, pos) !== null) throw notSupported('scoped refs (it has one database)', [...pos, primary]);
       return nativeRef(native);
     },
   };
@@ -109,7 +120,10 @@ function isSchemaRef(v: Value, native: NativeName): boolean {
   return ref instanceof Ref && ref.collection?.id === native && ref.collection.collection === undefined;
 }
 
-/** IsNumber, IsTimestamp, IsRef… (ast/functions/TypeFunctions.scala). */
+/** The native collections Casts.Identifier reads as sets of their documents. */
+const NATIVE_SETS = new Set(['databases', 'keys', 'tokens', 'credentials', 'collections', 'indexes', 'functions', 'roles', 'access_providers']);
+
+/** IsNumber, IsTimestamp, IsRef… (ast/functions/TypeCheckFunctions.scala). */
 function typeTests(): Record<string, Form> {
   const tests: Record<string, (v: Value) => boolean> = {
     is_number: (v) => typeof v === 'number',
@@ -122,8 +136,10 @@ function typeTests(): Record<string, Form> {
     is_array: (v) => Array.isArray(v),
     is_object: (v) => isObjectValue(v) || v instanceof Doc || v instanceof Page,
     is_ref: (v) => v instanceof Ref,
-    is_set: (v) => v instanceof SetRef,
-    is_doc: (v) => v instanceof Doc,
+    // A native collection's ref (Collections(), Keys()…) is also its documents' set (Casts.Identifier).
+    is_set: (v) => v instanceof SetRef || (v instanceof Ref && v.collection === undefined && NATIVE_SETS.has(v.id)),
+    // Any ref, not only a document's: IsDocFunction takes a RefL or a VersionL.
+    is_doc: (v) => v instanceof Ref || v instanceof Doc,
     is_lambda: (v) => v instanceof Closure || v instanceof QueryValue,
     is_collection: (v) => isSchemaRef(v, 'collections'),
     is_index: (v) => isSchemaRef(v, 'indexes'),
@@ -146,20 +162,98 @@ function currentIdentity(ctx: EvalContext, pos: Position): Ref {
   return ctx.caller.identity;
 }
 
-function formatString(format: string, values: Value[]): string {
-  let i = 0;
-  return format.replace(/%(%|[sdfb@])/g, (_m, spec: string) => {
-    if (spec === '%') return '%';
-    const v = values[i++];
-    if (spec === '@') return JSON.stringify(render(v ?? null));
-    return typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' ? String(v) : JSON.stringify(render(v ?? null));
-  });
-}
-
 /** TimeAdd/TimeSubtract offsets are integers (ast/functions/TimeFunctions.scala takes a LongL). */
 function asInteger(v: Value, pos: Position): number {
   if (typeof v !== 'number' || !Number.isInteger(v)) throw invalidArgument('Integer', v, pos);
   return v;
+}
+
+/**
+ * Add and Subtract (NumericFunctions.scala, OneOrMore(Number)): Long arithmetic while every operand
+ * is an integer, Double once one is not. A JS number cannot tell the Double 3.0 from the Long 3, so
+ * a whole result of Doubles is refused, and so is integer arithmetic past 2^53.
+ */
+function arithmeticForm(name: 'add' | 'subtract', op: (a: number, b: number) => number): Form {
+  return {
+    fn: (ctx, args, env, pos) => {
+      const raw = arg(ctx, args, name, env, pos);
+      const operands = list(raw).map((v, i) => asNumber(v, Array.isArray(raw) ? [...pos, name, i] : [...pos, name]));
+      if (operands.length === 0) throw new EvalError(400, 'invalid argument', 'Non-empty array expected.', [...pos, name]);
+      const result = operands.slice(1).reduce(op, operands[0]);
+      const doubles = operands.some((v) => !Number.isInteger(v));
+      if (doubles && Number.isInteger(result)) throw notSupported(`a whole-number Double (${name} of non-integers gives e.g. 3.0, which a JS number cannot keep apart from 3)`, pos);
+      if (!doubles && !Number.isSafeInteger(result)) throw notSupported('integer arithmetic beyond 2^53', pos);
+      return result;
+    },
+  };
+}
+
+/** Create/Update/Replace's optional `params` (Option(Casts.Object)): absent is `{}`, null is not an object. */
+function paramsArg(ctx: EvalContext, args: Args, env: Env, pos: Position): ObjectValue {
+  const params = presentArg(ctx, args, 'params', env, pos);
+  if (params === undefined) return {};
+  if (!isObjectValue(params)) throw invalidArgument('Object', params, [...pos, 'params']);
+  return params;
+}
+
+/** Get and Exists at a past time (`ts`) read history, which the in-process Fauna does not keep. */
+function refuseReadAt(args: Args, name: string, pos: Position): void {
+  if ('ts' in args) throw notSupported(`${name}'s \`ts\` (a read at another time)`, [...pos, 'ts']);
+}
+
+/** Casts.Path: strings and integers, one or an array of them. */
+function asPath(ctx: EvalContext, args: Args, key: string, env: Env, pos: Position): (string | number)[] {
+  const raw = arg(ctx, args, key, env, pos);
+  return list(raw).map((step, i) => {
+    if (typeof step === 'string' || (typeof step === 'number' && Number.isInteger(step))) return step;
+    throw invalidArgument('String or Integer', step, Array.isArray(raw) ? [...pos, key, i] : [...pos, key]);
+  });
+}
+
+/** Casts.Temporal: a Time or a Date. */
+function asTemporal(v: Value, pos: Position): FaunaTime | FaunaDate {
+  if (v instanceof FaunaTime || v instanceof FaunaDate) return v;
+  throw invalidArgument('Temporal', v, pos);
+}
+
+/** Casts.Timestamp: a Time, or a number of microseconds since the epoch. */
+function asTimestamp(v: Value, pos: Position): FaunaTime {
+  if (v instanceof FaunaTime) return v;
+  if (typeof v === 'number' && Number.isInteger(v)) return FaunaTime.ofMicros(v);
+  throw invalidArgument('Time', v, pos);
+}
+
+/** Casts.MidstUnit: `second`, `seconds`, … `half day`, `days` (MidstUnit.scala). */
+function asTimeUnit(v: Value, pos: Position): TimeUnit {
+  const unit = typeof v === 'string' ? parseTimeUnit(v) : undefined;
+  if (unit === undefined) throw invalidArgument('Time Unit', v, pos);
+  return unit;
+}
+
+/** InvalidTimeUnit: a Date moves by days only; the unit named as given. */
+function dateUnitError(ctx: EvalContext, args: Args, env: Env, pos: Position): EvalError {
+  return new EvalError(400, 'invalid argument', `Invalid time unit '${String(arg(ctx, args, 'unit', env, pos))}'.`, [...pos, 'unit']);
+}
+
+/** TimeAdd and TimeSubtract (TimeMathFunction): a Time by any unit, a Date by days only. */
+function timeMathForm(name: 'time_add' | 'time_subtract', sign: 1 | -1): Form {
+  return {
+    optional: ['offset', 'unit'],
+    fn: (ctx, args, env, pos) => {
+      const base = asTemporal(arg(ctx, args, name, env, pos), [...pos, name]);
+      const offset = sign * asInteger(arg(ctx, args, 'offset', env, pos), [...pos, 'offset']);
+      const unit = asTimeUnit(arg(ctx, args, 'unit', env, pos), [...pos, 'unit']);
+      if (base instanceof FaunaDate && unit !== 'day') throw dateUnitError(ctx, args, env, pos);
+      const result = base instanceof FaunaTime ? addToTime(base, offset, unit) : addToDate(base, offset);
+      if (result === undefined) throw timeBoundsError([...pos, 'offset']);
+      return result;
+    },
+  };
+}
+
+/** What Casts.Identifier reads as a set: a set, or a native collection's ref. */
+function isSetLike(v: Value): boolean {
+  return v instanceof SetRef || (v instanceof Ref && v.collection === undefined);
 }
 
 /** IsEmpty/IsNonEmpty: arrays and pages by length, sets as `Exists` sees them (ArrayFunctions.scala). */
@@ -239,67 +333,63 @@ export const FORMS: Readonly<Record<string, Form>> = {
       throw new EvalError(400, 'transaction aborted', String(arg(ctx, args, 'abort', env, pos)), pos);
     },
   },
-  add: { fn: (ctx, args, env, pos) => list(arg(ctx, args, 'add', env, pos)).reduce<number>((s, v) => s + asNumber(v, pos), 0) },
-  subtract: {
-    fn: (ctx, args, env, pos) => {
-      const [first, ...rest] = list(arg(ctx, args, 'subtract', env, pos)).map((v) => asNumber(v, pos));
-      return rest.reduce((s, v) => s - v, first);
-    },
-  },
+  add: arithmeticForm('add', (a, b) => a + b),
+  subtract: arithmeticForm('subtract', (a, b) => a - b),
   concat: {
     optional: ['separator'],
     fn: (ctx, args, env, pos) => {
-      const separator = optionalArg(ctx, args, 'separator', env, pos) ?? '';
-      return list(arg(ctx, args, 'concat', env, pos)).map((v) => asName(v, pos)).join(asName(separator, pos));
+      const strings = list(arg(ctx, args, 'concat', env, pos)).map((v, i) => asName(v, Array.isArray(args.concat) ? [...pos, 'concat', i] : [...pos, 'concat']));
+      const separator = presentArg(ctx, args, 'separator', env, pos);
+      return strings.join(separator === undefined ? '' : asName(separator, [...pos, 'separator']));
     },
   },
   format: {
     optional: ['values'],
     fn: (ctx, args, env, pos) =>
-      formatString(asName(arg(ctx, args, 'format', env, pos), pos), 'values' in args ? list(arg(ctx, args, 'values', env, pos)) : []),
+      formatString(asName(arg(ctx, args, 'format', env, pos), [...pos, 'format']), 'values' in args ? list(arg(ctx, args, 'values', env, pos)) : [], pos),
   },
-  to_string: {
-    fn: (ctx, args, env, pos) => {
-      const v = arg(ctx, args, 'to_string', env, pos);
-      if (v instanceof FaunaTime) return timeToIso(v);
-      if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' || v === null) return String(v);
-      throw invalidArgument('Scalar', v, pos);
-    },
-  },
+  to_string: { fn: (ctx, args, env, pos) => toStringValue(arg(ctx, args, 'to_string', env, pos), pos) },
   contains_path: {
     optional: ['in'],
-    fn: (ctx, args, env, pos) => {
-      const path = list(arg(ctx, args, 'contains_path', env, pos)).filter((p): p is string | number => typeof p === 'string' || typeof p === 'number');
-      return selectPath(arg(ctx, args, 'in', env, pos), path) !== undefined;
-    },
+    fn: (ctx, args, env, pos) => selectPath(arg(ctx, args, 'in', env, pos), asPath(ctx, args, 'contains_path', env, pos)) !== undefined,
   },
   contains_field: {
     optional: ['in'],
-    fn: (ctx, args, env, pos) => selectPath(arg(ctx, args, 'in', env, pos), [asName(arg(ctx, args, 'contains_field', env, pos), pos)]) !== undefined,
+    fn: (ctx, args, env, pos) => selectPath(arg(ctx, args, 'in', env, pos), [asName(arg(ctx, args, 'contains_field', env, pos), [...pos, 'contains_field'])]) !== undefined,
   },
+  // With `all`, every value along the path, arrays flattened, as an array (the default unused).
   select: {
     optional: ['from', 'default', 'all'],
     fn: (ctx, args, env, pos) => {
-      const rawPath = arg(ctx, args, 'select', env, pos);
-      const path = list(rawPath).map((p) => {
-        if (typeof p !== 'string' && typeof p !== 'number') throw invalidArgument('String or Number', p, [...pos, 'select']);
-        return p;
-      });
-      const found = selectPath(arg(ctx, args, 'from', env, pos), path);
+      const path = asPath(ctx, args, 'select', env, pos);
+      const from = arg(ctx, args, 'from', env, pos);
+      const all = presentArg(ctx, args, 'all', env, pos);
+      if (all !== undefined && asBoolean(all, [...pos, 'all'])) {
+        const found = selectPath(from, path, true);
+        return found === undefined ? [] : Array.isArray(found) ? found : [found];
+      }
+      const found = selectPath(from, path);
       if (found !== undefined) return found;
       if ('default' in args) return arg(ctx, args, 'default', env, pos);
       throw new EvalError(404, 'value not found', `Value not found at path [${path.join(',')}].`, [...pos, 'from']);
     },
   },
+  // MergeFunction (ObjectFunctions.scala): each `with` object in turn, key by key through the
+  // lambda (default: the right value); a null result removes the key. Documents merge as objects.
   merge: {
-    optional: ['with'],
+    optional: ['with', 'lambda'],
     fn: (ctx, args, env, pos) => {
-      let out = asObject(arg(ctx, args, 'merge', env, pos), [...pos, 'merge']);
-      for (const patch of list(arg(ctx, args, 'with', env, pos))) {
-        out = { ...out };
-        for (const [k, v] of Object.entries(asObject(patch, [...pos, 'with']))) {
-          if (v === null) delete out[k];
-          else out[k] = v;
+      const asMergeable = (v: Value, at: Position): ObjectValue => (v instanceof Doc ? { ref: v.ref, ts: v.ts, ...v.fields } : asObject(v, at));
+      const rawWith = arg(ctx, args, 'with', env, pos);
+      const left = asMergeable(arg(ctx, args, 'merge', env, pos), [...pos, 'merge']);
+      const rights = list(rawWith).map((o, i) => asMergeable(o, Array.isArray(rawWith) ? [...pos, 'with', i] : [...pos, 'with']));
+      const lambda = presentArg(ctx, args, 'lambda', env, pos);
+      const out: ObjectValue = { ...left };
+      for (const right of rights) {
+        for (const [key, value] of Object.entries(right)) {
+          const merged = lambda === undefined ? value : apply(ctx, lambda, [key, out[key] ?? null, value], pos);
+          if (merged === null) delete out[key];
+          else out[key] = merged;
         }
       }
       return out;
@@ -348,50 +438,74 @@ export const FORMS: Readonly<Record<string, Form>> = {
       throw invalidArgument('Array or Page', collection, [...pos, 'collection']);
     },
   },
-  count: { fn: (ctx, args, env, pos) => elementsOf(ctx, arg(ctx, args, 'count', env, pos), [...pos, 'count']).length },
-  now: { fn: (ctx) => new FaunaTime(ctx.tx.now) },
-  time: {
+  // Count of a page is a page holding the count, the page's cursors kept (AbstractFoldFunction.fold).
+  count: {
     fn: (ctx, args, env, pos) => {
-      const iso = asName(arg(ctx, args, 'time', env, pos), [...pos, 'time']);
-      return iso === 'now' ? new FaunaTime(ctx.tx.now) : parseTime(iso, [...pos, 'time']);
+      const collection = arg(ctx, args, 'count', env, pos);
+      if (collection instanceof Page) return new Page([collection.data.length], collection.before, collection.after);
+      if (!Array.isArray(collection) && !isSetLike(collection)) throw invalidArgument('Array, Set, or Page', collection, [...pos, 'count']);
+      return elementsOf(ctx, collection, [...pos, 'count']).length;
     },
+  },
+  now: { fn: (ctx) => FaunaTime.ofMicros(ctx.tx.now) },
+  time: {
+    fn: (ctx, args, env, pos) => timeFromString(asName(arg(ctx, args, 'time', env, pos), [...pos, 'time']), ctx.tx.now, pos),
+  },
+  date: {
+    fn: (ctx, args, env, pos) => dateFromString(asName(arg(ctx, args, 'date', env, pos), [...pos, 'date']), pos),
   },
   epoch: {
     optional: ['unit'],
-    fn: (ctx, args, env, pos) =>
-      new FaunaTime(Math.floor(asNumber(arg(ctx, args, 'epoch', env, pos), pos) * microsPerUnit(arg(ctx, args, 'unit', env, pos), [...pos, 'unit']))),
-  },
-  time_add: {
-    optional: ['offset', 'unit'],
     fn: (ctx, args, env, pos) => {
-      const base = asTime(arg(ctx, args, 'time_add', env, pos), [...pos, 'time_add']);
-      const offset = asInteger(arg(ctx, args, 'offset', env, pos), [...pos, 'offset']);
-      return new FaunaTime(base.micros + Math.floor(offset * microsPerUnit(arg(ctx, args, 'unit', env, pos), [...pos, 'unit'])));
+      const offset = asInteger(arg(ctx, args, 'epoch', env, pos), [...pos, 'epoch']);
+      const unit = asTimeUnit(arg(ctx, args, 'unit', env, pos), [...pos, 'unit']);
+      const time = addToTime(new FaunaTime(0n), offset, unit);
+      if (time === undefined) throw timeBoundsError(pos);
+      return time;
     },
   },
-  time_subtract: {
-    optional: ['offset', 'unit'],
-    fn: (ctx, args, env, pos) => {
-      const base = asTime(arg(ctx, args, 'time_subtract', env, pos), [...pos, 'time_subtract']);
-      const offset = asInteger(arg(ctx, args, 'offset', env, pos), [...pos, 'offset']);
-      return new FaunaTime(base.micros - Math.floor(offset * microsPerUnit(arg(ctx, args, 'unit', env, pos), [...pos, 'unit'])));
-    },
-  },
+  time_add: timeMathForm('time_add', 1),
+  time_subtract: timeMathForm('time_subtract', -1),
   time_diff: {
     optional: ['other', 'unit'],
     fn: (ctx, args, env, pos) => {
-      const start = asTime(arg(ctx, args, 'time_diff', env, pos), [...pos, 'time_diff']);
-      const finish = asTime(arg(ctx, args, 'other', env, pos), [...pos, 'other']);
-      return Math.trunc((finish.micros - start.micros) / microsPerUnit(arg(ctx, args, 'unit', env, pos), [...pos, 'unit']));
+      const start = asTemporal(arg(ctx, args, 'time_diff', env, pos), [...pos, 'time_diff']);
+      const finish = asTemporal(arg(ctx, args, 'other', env, pos), [...pos, 'other']);
+      const unit = asTimeUnit(arg(ctx, args, 'unit', env, pos), [...pos, 'unit']);
+      if (start instanceof FaunaTime && finish instanceof FaunaTime) {
+        const diff = timeDiff(start, finish, unit);
+        // A difference outside a Long overflows in the core (Instant.until): not modelled.
+        if (diff > 9_223_372_036_854_775_807n || diff < -9_223_372_036_854_775_808n) throw notSupported('a TimeDiff larger than a Long', pos);
+        return Number(diff);
+      }
+      if (start instanceof FaunaDate && finish instanceof FaunaDate) {
+        if (unit !== 'day') throw dateUnitError(ctx, args, env, pos);
+        return finish.epochDay - start.epochDay;
+      }
+      throw new EvalError(400, 'invalid argument', 'Incompatible time arguments.', [...pos, 'time_diff']);
     },
   },
-  to_seconds: { fn: (ctx, args, env, pos) => Math.floor(asTime(arg(ctx, args, 'to_seconds', env, pos), pos).micros / 1_000_000) },
-  to_millis: { fn: (ctx, args, env, pos) => Math.floor(asTime(arg(ctx, args, 'to_millis', env, pos), pos).micros / 1_000) },
-  to_micros: { fn: (ctx, args, env, pos) => asTime(arg(ctx, args, 'to_micros', env, pos), pos).micros },
+  to_seconds: { fn: (ctx, args, env, pos) => toEpoch(asTimestamp(arg(ctx, args, 'to_seconds', env, pos), [...pos, 'to_seconds']), 'second') },
+  to_millis: { fn: (ctx, args, env, pos) => toEpoch(asTimestamp(arg(ctx, args, 'to_millis', env, pos), [...pos, 'to_millis']), 'millisecond') },
+  to_micros: { fn: (ctx, args, env, pos) => toEpoch(asTimestamp(arg(ctx, args, 'to_micros', env, pos), [...pos, 'to_micros']), 'microsecond') },
+  // ToTime: a number is epoch milliseconds here (ConversionFunctions.scala), unlike ToSeconds' microseconds.
   to_time: {
     fn: (ctx, args, env, pos) => {
       const v = arg(ctx, args, 'to_time', env, pos);
-      return v instanceof FaunaTime ? v : parseTime(asName(v, pos), pos);
+      if (v instanceof FaunaTime) return v;
+      if (typeof v === 'number' && Number.isInteger(v)) return FaunaTime.ofMillis(v);
+      if (v instanceof FaunaDate) return timeOfDate(v);
+      if (typeof v === 'string') return timeFromString(v, ctx.tx.now, pos);
+      throw new EvalError(400, 'invalid argument', `Cannot cast ${typeName(v)} to Time.`, pos);
+    },
+  },
+  to_date: {
+    fn: (ctx, args, env, pos) => {
+      const v = arg(ctx, args, 'to_date', env, pos);
+      if (v instanceof FaunaDate) return v;
+      if (v instanceof FaunaTime) return dateOfTime(v);
+      if (typeof v === 'string') return dateFromString(v, pos);
+      throw new EvalError(400, 'invalid argument', `Cannot cast ${typeName(v)} to Date.`, pos);
     },
   },
   collection: schemaRefForm('collections'),
@@ -436,6 +550,7 @@ export const FORMS: Readonly<Record<string, Form>> = {
   exists: {
     optional: ['ts'],
     fn: (ctx, args, env, pos) => {
+      refuseReadAt(args, 'Exists', pos);
       const target = arg(ctx, args, 'exists', env, pos);
       if (target instanceof SetRef) return setHeadReadable(ctx, target, [...pos, 'exists']);
       const ref = asRef(target, [...pos, 'exists']);
@@ -450,61 +565,43 @@ export const FORMS: Readonly<Record<string, Form>> = {
   get: {
     optional: ['ts'],
     fn: (ctx, args, env, pos) => {
+      refuseReadAt(args, 'Get', pos);
       const target = arg(ctx, args, 'get', env, pos);
-      if (target instanceof SetRef) {
-        return getSetHead(ctx, target, pos);
-      }
+      // A native collection's ref is the set of its documents (Casts.Identifier): its first one.
+      if (target instanceof SetRef || (target instanceof Ref && target.collection === undefined)) return getSetHead(ctx, target, pos);
       return getDoc(ctx, asRef(target, [...pos, 'get']), pos);
     },
   },
   paginate: {
     optional: ['size', 'after', 'before', 'ts', 'events', 'sources', 'cursor'],
     fn: (ctx, args, env, pos) => {
-      if (optionalArg(ctx, args, 'events', env, pos) === true) {
-        throw new EvalError(400, 'invalid expression', 'The fake does not support event pagination.', pos);
+      // Which cursor keys may go together is the core's form table (Parser.scala): one of them.
+      const cursors = ['after', 'before', 'cursor'].filter((k) => k in args);
+      if (cursors.length > 1) {
+        throw new EvalError(400, 'invalid expression', `No form/function found, or invalid argument keys: { ${Object.keys(args).join(', ')} }.`, pos);
       }
-      const elements = setElements(ctx, arg(ctx, args, 'paginate', env, pos), [...pos, 'paginate']);
-      const size = optionalArg(ctx, args, 'size', env, pos) ?? 64;
-      if (typeof size !== 'number' || !Number.isInteger(size) || size < 1 || size > 100_000) {
-        throw new EvalError(400, 'invalid argument', 'Number between 1 and 100000 expected.', [...pos, 'size']);
-      }
-      const cursorOf = (v: Value) => (Array.isArray(v) ? v : [v]);
-      const after = optionalArg(ctx, args, 'after', env, pos);
-      const before = optionalArg(ctx, args, 'before', env, pos);
-      let start = 0;
-      let end = elements.length;
-      if (after !== undefined) {
-        const found = elements.findIndex((e) => compareValues(e.cursor, cursorOf(after)) >= 0);
-        start = found === -1 ? elements.length : found;
-        end = Math.min(elements.length, start + size);
-      } else if (before !== undefined) {
-        const found = elements.findIndex((e) => compareValues(e.cursor, cursorOf(before)) >= 0);
-        end = found === -1 ? elements.length : found;
-        start = Math.max(0, end - size);
-      } else {
-        end = Math.min(elements.length, size);
-      }
-      return new Page(
-        elements.slice(start, end).map((e) => e.value),
-        start > 0 ? elements[start].cursor : undefined,
-        end < elements.length ? elements[end].cursor : undefined,
+      const options = Object.fromEntries(
+        (['after', 'before', 'cursor', 'size', 'ts', 'events', 'sources'] as const)
+          .filter((k) => k in args)
+          .map((k) => [k, arg(ctx, args, k, env, pos)]),
       );
+      return paginate(ctx, arg(ctx, args, 'paginate', env, pos), options, pos);
     },
   },
   create: {
     optional: ['params'],
     fn: (ctx, args, env, pos) =>
-      create(ctx, asRef(arg(ctx, args, 'create', env, pos), [...pos, 'create']), asObject(optionalArg(ctx, args, 'params', env, pos), [...pos, 'params']), pos),
+      create(ctx, asRef(arg(ctx, args, 'create', env, pos), [...pos, 'create']), paramsArg(ctx, args, env, pos), pos),
   },
   update: {
     optional: ['params'],
     fn: (ctx, args, env, pos) =>
-      update(ctx, asRef(arg(ctx, args, 'update', env, pos), [...pos, 'update']), asObject(optionalArg(ctx, args, 'params', env, pos), [...pos, 'params']), false, pos),
+      update(ctx, asRef(arg(ctx, args, 'update', env, pos), [...pos, 'update']), paramsArg(ctx, args, env, pos), false, pos),
   },
   replace: {
     optional: ['params'],
     fn: (ctx, args, env, pos) =>
-      update(ctx, asRef(arg(ctx, args, 'replace', env, pos), [...pos, 'replace']), asObject(optionalArg(ctx, args, 'params', env, pos), [...pos, 'params']), true, pos),
+      update(ctx, asRef(arg(ctx, args, 'replace', env, pos), [...pos, 'replace']), paramsArg(ctx, args, env, pos), true, pos),
   },
   delete: { fn: (ctx, args, env, pos) => deleteDoc(ctx, asRef(arg(ctx, args, 'delete', env, pos), [...pos, 'delete']), pos) },
   create_collection: createForm('collections'),
@@ -538,13 +635,17 @@ export const FORMS: Readonly<Record<string, Form>> = {
   current_identity: { fn: (ctx, _args, _env, pos) => currentIdentity(ctx, pos) },
   has_identity: { fn: (ctx) => ctx.caller.identity !== undefined },
   has_current_identity: { fn: (ctx) => ctx.caller.identity !== undefined },
+  // The token's ref, or the key's when the key is a document of this database; a key from outside
+  // it (the configured admin/server secrets, like the core's root key or a parent's key) has none
+  // (AuthFunctions.scala CurrentTokenFunction).
   current_token: {
     fn: (ctx, _args, _env, pos) => {
-      if (ctx.caller.token === undefined) throw new EvalError(400, 'invalid token', 'Token metadata is not accessible.', pos);
-      return ctx.caller.token;
+      const current = ctx.caller.token ?? ctx.caller.key;
+      if (current === undefined) throw new EvalError(400, 'invalid token', 'Token metadata is not accessible.', pos);
+      return current;
     },
   },
-  has_current_token: { fn: (ctx) => ctx.caller.token !== undefined },
+  has_current_token: { fn: (ctx) => (ctx.caller.token ?? ctx.caller.key) !== undefined },
   // No permission check: a token may always end itself (AuthFunctions.scala LogoutFunction).
   logout: {
     fn: (ctx, args, env, pos) => {

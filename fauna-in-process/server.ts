@@ -282,7 +282,7 @@ export class FakeFauna {
     if (keyId !== undefined) {
       const key = tx.get('#keys', keyId);
       if (key === undefined) return undefined;
-      return { rights: rightsOfRole(tx, key.fields.role) ?? { kind: 'none' } };
+      return { rights: rightsOfRole(tx, key.fields.role) ?? { kind: 'none' }, key: key.ref };
     }
     if (this.keySecrets === undefined) return { rights: { kind: 'admin' } };
     const role = this.keySecrets[secret];

@@ -1,5 +1,8 @@
 /** The values FQL v4 computes with, their equality and their order (the core's Literal types). */
 import { EvalError, type Position } from './errors';
+import { FaunaDate, FaunaTime, compareTimes } from './time';
+
+export { FaunaDate, FaunaTime } from './time';
 
 export const NATIVE_COLLECTIONS = [
   'collections',
@@ -27,14 +30,6 @@ export class Ref {
   ) {}
 }
 
-export class FaunaTime {
-  constructor(readonly micros: number) {}
-}
-
-export class FaunaDate {
-  constructor(readonly iso: string) {}
-}
-
 export type SetSpec =
   | { readonly kind: 'match'; readonly index: Ref; readonly terms: Value }
   | { readonly kind: 'documents'; readonly collection: Ref };
@@ -54,7 +49,11 @@ export class Closure {
 }
 
 export class QueryValue {
-  constructor(readonly closure: Closure) {}
+  constructor(
+    readonly closure: Closure,
+    /** The API version it renders with: the request's (4), or an `@query` literal's own (default 2.12). */
+    readonly apiVersion = '4',
+  ) {}
 }
 
 /** One version of a document; immutable. `created` marks what Create just returned (201). */
@@ -106,13 +105,22 @@ export function collectionRef(name: string): Ref {
   return new Ref(name, nativeRef('collections'));
 }
 
+/** Type.getType of a RefL: schema refs have their own names in the core's errors (ast/Type.scala). */
+const REF_TYPE: Readonly<Record<string, string>> = {
+  collections: 'Collection Ref',
+  indexes: 'Index Ref',
+  databases: 'Database Ref',
+  keys: 'Key Ref',
+  functions: 'User Function Ref',
+};
+
 export function typeName(v: Value): string {
   if (v === null) return 'Null';
   if (typeof v === 'boolean') return 'Boolean';
   if (typeof v === 'number') return Number.isInteger(v) ? 'Integer' : 'Double';
   if (typeof v === 'string') return 'String';
   if (Array.isArray(v)) return 'Array';
-  if (v instanceof Ref) return 'Ref';
+  if (v instanceof Ref) return REF_TYPE[v.collection?.collection === undefined ? (v.collection?.id ?? '') : ''] ?? 'Ref';
   if (v instanceof FaunaTime) return 'Time';
   if (v instanceof FaunaDate) return 'Date';
   if (v instanceof SetRef) return 'Set';
@@ -129,8 +137,8 @@ export function refEquals(a: Ref | undefined, b: Ref | undefined): boolean {
 export function valueEquals(a: Value, b: Value): boolean {
   if (a === b) return true;
   if (a instanceof Ref && b instanceof Ref) return refEquals(a, b);
-  if (a instanceof FaunaTime && b instanceof FaunaTime) return a.micros === b.micros;
-  if (a instanceof FaunaDate && b instanceof FaunaDate) return a.iso === b.iso;
+  if (a instanceof FaunaTime && b instanceof FaunaTime) return a.nanos === b.nanos;
+  if (a instanceof FaunaDate && b instanceof FaunaDate) return a.epochDay === b.epochDay;
   if (a instanceof Doc && b instanceof Doc) return refEquals(a.ref, b.ref) && a.ts === b.ts;
   if (a instanceof SetRef && b instanceof SetRef) return setSpecEquals(a.spec, b.spec);
   if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((x, i) => valueEquals(x, b[i]));
@@ -146,7 +154,36 @@ function setSpecEquals(a: SetSpec, b: SetSpec): boolean {
   return b.kind === 'match' && refEquals(a.index, b.index) && valueEquals(a.terms, b.terms);
 }
 
-const RANK: Record<string, number> = { Null: 0, Boolean: 1, Integer: 2, Double: 2, String: 3, Array: 4, Object: 5, Ref: 6, Time: 7, Date: 8 };
+/**
+ * The order of index entries and of LT/GT (ast/functions/ComparisonFunctions.scala): values are
+ * compared as their CBOR index terms (ext/codex/src/main/scala/cbor/CBOROrdering.scala, encoding
+ * in ext/storage/src/main/scala/ir/IRValue.scala): numbers, then strings (ICU collation, ties by
+ * bytes), arrays and objects (element by element, then length), tagged values in tag order (refs
+ * 13, times 16, dates 17, lambdas 18), then false, true, and null last.
+ */
+function orderRank(v: Value): number {
+  if (typeof v === 'number') return 0;
+  if (typeof v === 'string') return 3;
+  if (Array.isArray(v)) return 4;
+  if (isObjectValue(v)) return 5;
+  if (v instanceof Ref) return 13;
+  if (v instanceof FaunaTime) return 16;
+  if (v instanceof FaunaDate) return 17;
+  if (v instanceof Closure || v instanceof QueryValue) return 18;
+  if (v === false) return 30;
+  if (v === true) return 31;
+  if (v === null) return 40;
+  return 20;
+}
+
+const COLLATOR = new Intl.Collator('en');
+
+function compareStrings(a: string, b: string): number {
+  const collated = COLLATOR.compare(a, b);
+  if (collated !== 0) return collated;
+  const [x, y] = [Buffer.from(a), Buffer.from(b)];
+  return Buffer.compare(x, y);
+}
 
 function compareIds(a: string, b: string): number {
   // Fauna ids are numeric strings: order by number where both are numbers.
@@ -154,63 +191,33 @@ function compareIds(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
+function compareSequences(a: readonly Value[], b: readonly Value[]): number {
+  for (let i = 0; i < Math.min(a.length, b.length); i += 1) {
+    const c = compareValues(a[i], b[i]);
+    if (c !== 0) return c;
+  }
+  return a.length - b.length;
+}
+
 export function compareValues(a: Value, b: Value): number {
-  const ra = RANK[typeName(a)] ?? 9;
-  const rb = RANK[typeName(b)] ?? 9;
+  const ra = orderRank(a);
+  const rb = orderRank(b);
   if (ra !== rb) return ra - rb;
   if (typeof a === 'number' && typeof b === 'number') return a - b;
-  if (typeof a === 'string' && typeof b === 'string') return a < b ? -1 : a > b ? 1 : 0;
-  if (typeof a === 'boolean' && typeof b === 'boolean') return Number(a) - Number(b);
-  if (a instanceof FaunaTime && b instanceof FaunaTime) return a.micros - b.micros;
-  if (a instanceof FaunaDate && b instanceof FaunaDate) return a.iso < b.iso ? -1 : a.iso > b.iso ? 1 : 0;
+  if (typeof a === 'string' && typeof b === 'string') return compareStrings(a, b);
+  if (a instanceof FaunaTime && b instanceof FaunaTime) return compareTimes(a, b);
+  if (a instanceof FaunaDate && b instanceof FaunaDate) return a.epochDay - b.epochDay;
   if (a instanceof Ref && b instanceof Ref) {
     const byCollection = compareValues(a.collection ?? null, b.collection ?? null);
     return byCollection !== 0 ? byCollection : compareIds(a.id, b.id);
   }
-  if (Array.isArray(a) && Array.isArray(b)) {
-    for (let i = 0; i < Math.min(a.length, b.length); i += 1) {
-      const c = compareValues(a[i], b[i]);
-      if (c !== 0) return c;
-    }
-    return a.length - b.length;
+  if (Array.isArray(a) && Array.isArray(b)) return compareSequences(a, b);
+  if (isObjectValue(a) && isObjectValue(b)) {
+    // A map's CBOR is its keys and values in order: compared pair by pair, then by size.
+    const pairs = (o: ObjectValue) => Object.entries(o).flatMap(([k, v]): Value[] => [k, v]);
+    return compareSequences(pairs(a), pairs(b));
   }
   return 0;
-}
-
-// Time ---------------------------------------------------------------------------------------
-
-export function timeToIso(t: FaunaTime): string {
-  const ms = Math.floor(t.micros / 1000);
-  const micros = String(((t.micros % 1_000_000) + 1_000_000) % 1_000_000).padStart(6, '0');
-  return new Date(ms).toISOString().replace(/\.\d{3}Z$/, `.${micros}Z`);
-}
-
-export function parseTime(iso: string, pos: Position): FaunaTime {
-  const m = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})(?:\.(\d{1,9}))?(Z|[+-]\d{2}:?\d{2})$/.exec(iso);
-  const seconds = m ? Date.parse(`${m[1]}${m[3]}`) : Number.NaN;
-  if (!m || Number.isNaN(seconds)) {
-    throw new EvalError(400, 'invalid argument', `Cannot cast '${iso}' to a time.`, pos);
-  }
-  const fraction = Number((m[2] ?? '').padEnd(6, '0').slice(0, 6));
-  return new FaunaTime(seconds * 1000 + fraction);
-}
-
-const MICROS_PER_UNIT: Record<string, number> = {
-  nanosecond: 0.001,
-  microsecond: 1,
-  millisecond: 1_000,
-  second: 1_000_000,
-  minute: 60_000_000,
-  hour: 3_600_000_000,
-  'half day': 43_200_000_000,
-  day: 86_400_000_000,
-};
-
-export function microsPerUnit(unit: Value, pos: Position): number {
-  const name = typeof unit === 'string' ? unit.replace(/s$/, '') : '';
-  const micros = MICROS_PER_UNIT[name];
-  if (micros === undefined) throw new EvalError(400, 'invalid argument', `Invalid time unit '${String(unit)}'.`, pos);
-  return micros;
 }
 
 /** Variable bindings of Let and Lambda. */
@@ -237,16 +244,56 @@ export function docAsObject(doc: Doc): ObjectValue {
 }
 
 
-export function selectPath(from: Value, path: readonly (string | number)[]): Value | undefined {
-  let cur: Value | undefined = from;
-  for (const step of path) {
-    if (cur === undefined || cur === null) return undefined;
-    if (cur instanceof Doc) cur = docAsObject(cur);
-    else if (cur instanceof Page) cur = { data: cur.data, ...(cur.before !== undefined ? { before: cur.before } : {}), ...(cur.after !== undefined ? { after: cur.after } : {}) };
-    else if (cur instanceof Ref) cur = { id: cur.id, ...(cur.collection !== undefined ? { collection: cur.collection } : {}) };
-    if (Array.isArray(cur) && typeof step === 'number') cur = cur[step];
-    else if (isObjectValue(cur) && typeof step === 'string') cur = Object.prototype.hasOwnProperty.call(cur, step) ? cur[step] : undefined;
-    else return undefined;
+/**
+ * ReadAdaptor.valueAtPath (ast/functions/ReadAdaptor.scala): the value at `path`, or undefined.
+ * A document's `ref`, `ts` (microseconds), `class` (its collection) and fields; a ref's `id`,
+ * `collection` or `class`; a page's `data`, `before`, `after` or an element by index. With `all`
+ * (Select's `all`, index fields), a string step into an array collects it from every element.
+ */
+export function selectPath(from: Value, path: readonly (string | number)[], all = false): Value | undefined {
+  let cur: Value = from;
+  for (let i = 0; i < path.length; i += 1) {
+    const step = path[i];
+    if (cur instanceof Doc) {
+      if (step === 'class') cur = cur.ref.collection ?? null;
+      else if (step === 'ref') cur = cur.ref;
+      else if (step === 'ts') cur = cur.ts;
+      else if (typeof step === 'string' && Object.prototype.hasOwnProperty.call(cur.fields, step)) cur = cur.fields[step];
+      else return undefined;
+    } else if (cur instanceof Ref) {
+      if ((step === 'collection' || step === 'class') && cur.collection !== undefined) cur = cur.collection;
+      else if (step === 'id' && i === path.length - 1) cur = cur.id;
+      else return undefined;
+    } else if (cur instanceof Page) {
+      if (step === 'data') cur = cur.data;
+      else if (step === 'before' && cur.before !== undefined) cur = cur.before;
+      else if (step === 'after' && cur.after !== undefined) cur = cur.after;
+      else if (typeof step === 'number' && step >= 0 && step < cur.data.length) cur = cur.data[step];
+      else return undefined;
+    } else if (Array.isArray(cur)) {
+      if (typeof step === 'number') {
+        if (step < 0 || step >= cur.length) return undefined;
+        cur = cur[step];
+      } else if (all) {
+        return flattenAll(cur, path.slice(i));
+      } else {
+        return undefined;
+      }
+    } else if (isObjectValue(cur) && typeof step === 'string') {
+      if (!Object.prototype.hasOwnProperty.call(cur, step)) return undefined;
+      cur = cur[step];
+    } else {
+      return undefined;
+    }
   }
-  return cur;
+  return all && Array.isArray(cur) ? flattenAll(cur, []) : cur;
+}
+
+/** ReadAdaptor.flattenArray: the path applied to each element, arrays found spliced in. */
+function flattenAll(items: readonly Value[], path: readonly (string | number)[]): Value[] {
+  return items.flatMap((item): Value[] => {
+    const found = selectPath(item, path, true);
+    if (found === undefined) return [];
+    return Array.isArray(found) ? found : [found];
+  });
 }

@@ -5,6 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { EvalError, type Position } from './errors';
+import { dateToIso, timeToIso } from './time';
 import {
   Closure,
   Doc,
@@ -18,7 +19,6 @@ import {
   isObjectValue,
   nativeRef,
   collectionRef,
-  timeToIso,
   type NativeName,
   type ObjectValue,
   type SetSpec,
@@ -89,11 +89,11 @@ export function render(v: Value): Json {
   if (Array.isArray(v)) return v.map(render);
   if (v instanceof Ref) return renderRef(v);
   if (v instanceof FaunaTime) return { '@ts': timeToIso(v) };
-  if (v instanceof FaunaDate) return { '@date': v.iso };
+  if (v instanceof FaunaDate) return { '@date': dateToIso(v) };
   if (v instanceof SetRef) return { '@set': renderSet(v.spec) };
   if (v instanceof Closure || v instanceof QueryValue) {
     const raw = v instanceof QueryValue ? v.closure.raw : v.raw;
-    return { '@query': { api_version: '4', lambda: raw.lambda as Json, expr: raw.expr as Json } };
+    return { '@query': { api_version: v instanceof QueryValue ? v.apiVersion : '4', lambda: raw.lambda as Json, expr: raw.expr as Json } };
   }
   if (v instanceof Doc) {
     const out: { [key: string]: Json } = { ref: renderRef(v.ref), ts: v.ts };

@@ -2,7 +2,7 @@ import { Transaction, applyEntry, entries, isLive, uniqueConflict, type Store } 
 import { Doc, FaunaTime, Ref, collectionRef, nativeRef } from '../../fauna-in-process/values';
 
 const user = (id: string, data: Record<string, string>, ttl?: number) =>
-  new Doc(new Ref(id, collectionRef('users')), 1, ttl === undefined ? { data } : { data, ttl: new FaunaTime(ttl) });
+  new Doc(new Ref(id, collectionRef('users')), 1, ttl === undefined ? { data } : { data, ttl: FaunaTime.ofMicros(ttl) });
 const byAuth0Id = new Doc(new Ref('users_by_auth0_id', nativeRef('indexes')), 1, {
   source: collectionRef('users'),
   terms: [{ field: ['data', 'auth0_id'] }],

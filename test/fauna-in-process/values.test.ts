@@ -1,4 +1,4 @@
-import { EvalError } from '../../fauna-in-process/errors';
+import { parseInstant, timeToIso } from '../../fauna-in-process/time';
 import {
   Doc,
   FaunaTime,
@@ -7,9 +7,7 @@ import {
   collectionRef,
   compareValues,
   nativeRef,
-  parseTime,
   selectPath,
-  timeToIso,
   typeName,
   valueEquals,
 } from '../../fauna-in-process/values';
@@ -32,16 +30,16 @@ describe('values', () => {
     expect(valueEquals(match('a'), new SetRef({ kind: 'documents', collection: collectionRef('users') }))).toBe(false);
   });
 
-  it('orders by type first, then numbers, strings, and numeric ids by magnitude', () => {
-    expect([3, 'a', null, true, 1].sort(compareValues)).toEqual([null, true, 1, 3, 'a']);
+  it('orders as the core’s index terms: numbers, strings, refs, booleans, null last; numeric ids by magnitude', () => {
+    expect([3, 'a', null, true, 1, user('1'), false].sort(compareValues)).toEqual([1, 3, 'a', user('1'), false, true, null]);
     expect([user('10'), user('9'), user('100')].sort(compareValues).map((r) => r.id)).toEqual(['9', '10', '100']);
   });
 
-  it('parses and prints times with microseconds; rejects what is not a time', () => {
-    const t = parseTime('2030-01-01T12:00:00.123456Z', []);
-    expect(t.micros).toBe(Date.UTC(2030, 0, 1, 12) * 1000 + 123456);
-    expect(timeToIso(t)).toBe('2030-01-01T12:00:00.123456Z');
-    expect(() => parseTime('yesterday', ['time'])).toThrow(EvalError);
+  it('parses and prints times with nanoseconds; rejects what is not a time', () => {
+    const t = parseInstant('2030-01-01T12:00:00.123456789Z');
+    expect(t?.micros).toBe(Date.UTC(2030, 0, 1, 12) * 1000 + 123456);
+    expect(t === undefined ? '' : timeToIso(t)).toBe('2030-01-01T12:00:00.123456789Z');
+    expect(parseInstant('yesterday')).toBeUndefined();
   });
 
   it('selects paths through documents and refs', () => {
@@ -53,8 +51,8 @@ describe('values', () => {
   });
 
   it('names types as the core does in its errors', () => {
-    expect([null, 1, 1.5, 's', [], {}, user('1'), new FaunaTime(0)].map(typeName)).toEqual([
-      'Null', 'Integer', 'Double', 'String', 'Array', 'Object', 'Ref', 'Time',
+    expect([null, 1, 1.5, 's', [], {}, user('1'), FaunaTime.ofMicros(0), collectionRef('users')].map(typeName)).toEqual([
+      'Null', 'Integer', 'Double', 'String', 'Array', 'Object', 'Ref', 'Time', 'Collection Ref',
     ]);
   });
 });

@@ -21,7 +21,7 @@ describe('wire format', () => {
   });
 
   it('renders a document with ref and ts first, ttl before the other fields, data last', () => {
-    const doc = new Doc(new Ref('1', collectionRef('users')), 5, { data: { a: 1 }, ttl: new FaunaTime(0), extra: true });
+    const doc = new Doc(new Ref('1', collectionRef('users')), 5, { data: { a: 1 }, ttl: FaunaTime.ofMicros(0), extra: true });
     expect(Object.keys(render(doc) as object)).toEqual(['ref', 'ts', 'ttl', 'extra', 'data']);
     expect(render({ '@weird': 1 })).toEqual({ '@obj': { '@weird': 1 } });
   });

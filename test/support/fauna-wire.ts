@@ -19,8 +19,9 @@ export function tokenRef(id: string): WireValue {
   return { '@ref': { id, collection: { '@ref': { id: 'tokens' } } } };
 }
 
+/** A time as the core renders it (Instant.toString): no fraction when the milliseconds are zero. */
 export function wireTime(date: Date): WireValue {
-  return { '@ts': date.toISOString().replace(/\.\d{3}Z$/, (ms) => `${ms.slice(0, 4)}000Z`) };
+  return { '@ts': date.toISOString().replace(/\.000Z$/, 'Z') };
 }
 
 /** Headers Fauna sends with every answer. */
