@@ -3,7 +3,7 @@
  * (./forms.ts, passed in the context), binds lambdas, and checks actions against the caller's
  * rights (./authorization.ts), running role predicates as the core does (doc/LambdaWrapper.scala).
  */
-import { EvalError, invalidExpression, permissionDenied, type Position } from './errors';
+import { EvalError, invalidExpression, notSupported, permissionDenied, type Position } from './errors';
 import { isAllowed, membershipRoles, type Action, type Caller, type RoleSet } from './authorization';
 import type { Transaction } from './storage';
 import { FQL_V4_FORMS } from './fql-v4-forms';
@@ -79,6 +79,10 @@ export function rolesOfInstance(ctx: EvalContext, instance: Ref): RoleSet {
 }
 
 export function evaluate(ctx: EvalContext, expr: unknown, env: Env, pos: Position): Value {
+  if (typeof expr === 'number' && Number.isInteger(expr) && !Number.isSafeInteger(expr)) {
+    // JSON.parse already rounded it: the core reads it as an exact Long (or a Double past 2^63).
+    throw notSupported('integers beyond 2^53 (a JSON number that large is not read exactly here)', pos);
+  }
   if (expr === null || typeof expr === 'boolean' || typeof expr === 'number' || typeof expr === 'string') return expr;
   if (Array.isArray(expr)) return expr.map((item, i) => evaluate(ctx, item, env, [...pos, i]));
   if (typeof expr !== 'object') throw new EvalError(400, 'invalid expression', 'Invalid expression.', pos);

@@ -1,6 +1,14 @@
 /**
  * An in-process Fauna FQL v4 server, for tests, `npm run simulate`, bench and soak, and (over
- * loopback HTTP, ./http.ts) the local app and `verify:fauna`'s tests.
+ * loopback HTTP, ./http.ts) `npm run dev`, `npm run fauna:local` and `verify:fauna`'s tests.
+ *
+ * THE RULE: it answers as the open-source core answers, or it refuses. What it implements gives the
+ * core's answer (value, rendering, status, error code, description, position); a function, an
+ * option, a form of an argument or a value it does not implement is a 400 `invalid expression`
+ * whose description names it ("The in-process Fauna does not support …", errors.ts
+ * `notSupported`), never ignored and never answered differently. test/fauna-in-process/conformance/
+ * holds the core's answers per area (auth and tokens, time, pagination, strings), each case citing
+ * where the core decides it; a difference found later is fixed there first.
  *
  * It evaluates the JSON the faunadb 4.8.2 driver really sends (`POST /`, the `q.wrap`ped
  * expression, `Authorization: Bearer <secret>`) and answers in the real wire format, and it
@@ -8,7 +16,10 @@
  * below are under ext/model/src/main/scala/ unless they say otherwise.
  *
  * Parts:
- * - ./values.ts: FQL values, equality and order. ./errors.ts: the errors and their statuses.
+ * - ./values.ts: FQL values, equality and order (CBOROrdering), Select's paths. ./errors.ts: the
+ *   errors and their statuses. ./time.ts: times (nanoseconds) and dates as Timestamp.scala keeps,
+ *   parses, prints and moves them. ./format.ts: ToString and Format. ./pagination.ts: Paginate.
+ *   ./fql-v4-forms.ts: the FQL v4 function names, to tell a missing one from no FQL at all.
  * - ./wire.ts: request literals, `{"resource"}` / `{"errors"}` bodies (ext/api/.../fql1/APIResponse.scala,
  *   Renderable.scala), secrets in the core's layout (auth/AuthLike.scala: "fnE…" tokens, "fnA…" keys).
  * - ./storage.ts: documents, transactions, index entries, unique checks.
@@ -69,16 +80,31 @@
  *   until its entry expires, while deleting its instance ends it at once) and `fqlV4Disabled`
  *   (410 `permission denied` after authentication, ext/api/.../fql1/FQL1Routes.scala).
  *
- * Deliberately not modelled:
- * - One database: no scopes, child databases, `At`, history or events, access providers, JWTs,
- *   `history_read`/`history_write`, `create_with_id` (a Create with an explicit id is checked as
- *   `create`), index bindings. `Login`/`Identify` through a set, `credentials` other than
- *   `{password}`, reads of the credentials records, `ContainsValue` in a document or a set.
+ * - Keys: CurrentToken()/HasCurrentToken() of a key made with CreateKey here is its ref/true; the
+ *   configured secrets stand for keys from outside the database (the root key, or a parent's key
+ *   for it): 400 `invalid token`/false, as the core answers them (AuthFunctions.scala).
+ * - Index entries as Indexer.tuples makes them for FQL v4 indexes: an array field gives one entry
+ *   per element (`mva`, the default), a combination of only nulls is left out (so a document
+ *   missing every term field is in no Match and in no unique check), entries ordered as the core
+ *   orders index terms (numbers, strings by ICU collation, arrays, objects, refs, times, dates,
+ *   false, true, null last).
+ *
+ * Refused with a 400 naming it (a sample; the conformance files list them):
+ * - One database: scopes, child databases, `At`, `ts` on Get/Exists/Paginate, history and
+ *   events, access providers, JWTs, `history_read`/`history_write`, `create_with_id` (a Create
+ *   with an explicit id is checked as `create`).
+ * - `Login`/`Identify` through a set, `credentials` other than `{password}`, reads of the
+ *   credentials records, `ContainsValue` in a document or a set.
+ * - Paginate `sources: true` or a document ref; index `reverse`, `transform` and bindings.
+ * - Format's date/time conversions with a suffix, `<`, %@ of refs; a whole-number Double (JS
+ *   cannot keep 3.0 apart from 3); integers beyond 2^53 (JSON.parse rounds them).
+ * - Any other FQL v4 function: 400 naming its keys and saying it is not supported here.
+ *
+ * Differences kept, because no answer differs from the core's:
  * - Expired documents (`ttl` <= transaction time) are invisible at once (the core removes them
  *   lazily; reads behave the same). Index reads filter per document before paging, so a page
  *   is never short as the core's can be.
  * - Stored lambdas render as sent, not re-normalised by the server.
- * - Unsupported functions answer 400 `invalid expression` naming the keys, so gaps are obvious.
  */
 import { query as q } from 'faunadb';
 import {
