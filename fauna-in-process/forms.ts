@@ -103,11 +103,33 @@ function createForm(native: NativeName): Form {
   };
 }
 
+/** And, Or, Do of an empty array: EmptyExpr, a parse error (Parser.scala). */
+function nonEmpty(items: unknown[], name: string, pos: Position): unknown[] {
+  if (items.length === 0) throw new EvalError(400, 'invalid expression', 'Expression list cannot be empty.', [...pos, name]);
+  return items;
+}
+
+/** Casts.OneOrMore: one value or a non-empty array of them. */
+function oneOrMore(v: Value, pos: Position): Value[] {
+  const values = list(v);
+  if (values.length === 0) throw new EvalError(400, 'invalid argument', 'Non-empty array expected.', pos);
+  return values;
+}
+
+/** The type of a JSON literal as the parser names it (InvalidExprType). */
+function jsonTypeName(raw: unknown): string {
+  if (raw === null || raw === undefined) return 'Null';
+  if (typeof raw === 'number') return Number.isInteger(raw) ? 'Integer' : 'Double';
+  if (typeof raw === 'string') return 'String';
+  if (typeof raw === 'boolean') return 'Boolean';
+  return Array.isArray(raw) ? 'Array' : 'Object';
+}
+
 function compareForm(ok: (c: number) => boolean): Form {
   return {
     fn: (ctx, args, env, pos) => {
       const [primary] = Object.keys(args);
-      const values = list(arg(ctx, args, primary, env, pos));
+      const values = oneOrMore(arg(ctx, args, primary, env, pos), [...pos, primary]);
       for (let i = 1; i < values.length; i += 1) if (!ok(compareValues(values[i - 1], values[i]))) return false;
       return true;
     },
@@ -177,8 +199,7 @@ function arithmeticForm(name: 'add' | 'subtract', op: (a: number, b: number) => 
   return {
     fn: (ctx, args, env, pos) => {
       const raw = arg(ctx, args, name, env, pos);
-      const operands = list(raw).map((v, i) => asNumber(v, Array.isArray(raw) ? [...pos, name, i] : [...pos, name]));
-      if (operands.length === 0) throw new EvalError(400, 'invalid argument', 'Non-empty array expected.', [...pos, name]);
+      const operands = oneOrMore(raw, [...pos, name]).map((v, i) => asNumber(v, Array.isArray(raw) ? [...pos, name, i] : [...pos, name]));
       const result = operands.slice(1).reduce(op, operands[0]);
       const doubles = operands.some((v) => !Number.isInteger(v));
       if (doubles && Number.isInteger(result)) throw notSupported(`a whole-number Double (${name} of non-integers gives e.g. 3.0, which a JS number cannot keep apart from 3)`, pos);
@@ -293,7 +314,9 @@ export const FORMS: Readonly<Record<string, Form>> = {
   },
   do: {
     fn: (ctx, args, env, pos) => {
-      const steps = Array.isArray(args.do) ? args.do : [args.do];
+      // Parser.scala "do": an array, not empty (parse errors, before anything runs).
+      if (!Array.isArray(args.do)) throw new EvalError(400, 'invalid expression', `Array expected, ${jsonTypeName(args.do)} provided.`, [...pos, 'do']);
+      const steps = nonEmpty(args.do, 'do', pos);
       let last: Value = null;
       steps.forEach((step, i) => {
         last = evaluate(ctx, step, env, [...pos, 'do', i]);
@@ -303,20 +326,20 @@ export const FORMS: Readonly<Record<string, Form>> = {
   },
   and: {
     fn: (ctx, args, env, pos) => {
-      const items = Array.isArray(args.and) ? args.and : [args.and];
+      const items = Array.isArray(args.and) ? nonEmpty(args.and, 'and', pos) : [args.and];
       return items.every((item, i) => asBoolean(evaluate(ctx, item, env, [...pos, 'and', i]), [...pos, 'and', i]));
     },
   },
   or: {
     fn: (ctx, args, env, pos) => {
-      const items = Array.isArray(args.or) ? args.or : [args.or];
+      const items = Array.isArray(args.or) ? nonEmpty(args.or, 'or', pos) : [args.or];
       return items.some((item, i) => asBoolean(evaluate(ctx, item, env, [...pos, 'or', i]), [...pos, 'or', i]));
     },
   },
   not: { fn: (ctx, args, env, pos) => !asBoolean(arg(ctx, args, 'not', env, pos), [...pos, 'not']) },
   equals: {
     fn: (ctx, args, env, pos) => {
-      const values = list(arg(ctx, args, 'equals', env, pos));
+      const values = oneOrMore(arg(ctx, args, 'equals', env, pos), [...pos, 'equals']);
       return values.every((v) => valueEquals(v, values[0]));
     },
   },
@@ -330,7 +353,7 @@ export const FORMS: Readonly<Record<string, Form>> = {
   is_nonempty: { fn: (ctx, args, env, pos) => isNonEmpty(ctx, arg(ctx, args, 'is_nonempty', env, pos), pos) },
   abort: {
     fn: (ctx, args, env, pos) => {
-      throw new EvalError(400, 'transaction aborted', String(arg(ctx, args, 'abort', env, pos)), pos);
+      throw new EvalError(400, 'transaction aborted', asName(arg(ctx, args, 'abort', env, pos), [...pos, 'abort']), pos);
     },
   },
   add: arithmeticForm('add', (a, b) => a + b),

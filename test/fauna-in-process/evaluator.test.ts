@@ -63,14 +63,3 @@ describe('predicate forms', () => {
     });
   });
 });
-
-describe('time arithmetic', () => {
-  it('takes integer offsets only, as the core (a Long): 400 invalid argument for 1.5', async () => {
-    expect(await t.failure(SERVER, q.TimeAdd(q.Now(), 1.5, 'seconds'))).toMatchObject({
-      status: 400,
-      code: 'invalid argument',
-      description: 'Integer expected, Double provided.',
-      position: ['offset'],
-    });
-  });
-});
