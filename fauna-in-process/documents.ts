@@ -3,7 +3,7 @@
  * writes with theirs (WriteAdaptor.scala), index and collection reads filtered per document
  * (set/IndexSet.scala), index builds (doc/Index.scala) and reference checks of schema documents.
  */
-import { EvalError, invalidExpression, notSupported, notUnique, permissionDenied, undefinedSchema, validationFailed, type Position, type ValidationFailure } from './errors';
+import { EvalError, notSupported, notUnique, permissionDenied, undefinedSchema, validationFailed, type Position, type ValidationFailure } from './errors';
 import { writeCredentials } from './credentials';
 import { allowed, asObject, check, checkWriteEffect, list, type EvalContext } from './evaluator';
 import { classKeyOf, entries, indexSources, uniqueConflict, type ClassKey } from './storage';
@@ -400,7 +400,7 @@ export function update(ctx: EvalContext, ref: Ref, params: ObjectValue, replace:
     // Schema documents: top-level fields are replaced (Update) or reset (Replace); the name stays.
     fields = replace ? withoutNulls({ ...SCHEMA_DEFAULTS[key.slice(1) as NativeName], name: previous.fields.name ?? null, ...params }) : mergeTopLevel(previous.fields, params);
     if (typeof fields.name === 'string' && fields.name !== ref.id) {
-      throw invalidExpression('The fake does not support renaming schema documents.', pos);
+      throw notSupported('renaming schema documents', pos);
     }
     if (key !== '#tokens') checkReferences(ctx, fields, pos);
   } else {
