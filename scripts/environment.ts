@@ -51,7 +51,8 @@ export function readEnvironment(cwd: string = process.cwd(), processEnv: EnvBag 
  * only: its message might quote a request that carried a key.
  */
 export function runScript(name: string, main: () => Promise<number>): void {
-  main().then(
+  // Through a promise, so what throws before main's first await (reading the settings) lands here too.
+  Promise.resolve().then(main).then(
     (code) => {
       process.exitCode = code;
     },

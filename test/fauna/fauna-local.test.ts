@@ -200,6 +200,15 @@ describe('readEnvironment with AUTH0_FAUNA_ENV_FILE', () => {
     expect(env.FAUNA_ADMIN_SECRET).toBeUndefined();
   });
 
+  it('stops setup:fauna with ERR_ENV_FILE_MISSING and the file’s name when that file is gone (the local Fauna stopped)', async () => {
+    const run = await finished(spawnScript('setup-fauna', [], dir, { [FAUNA_ENV_FILE_VARIABLE]: '.env.fauna-local' }));
+    expect(run.code).toBe(1);
+    expect(run.stdout).toBe('');
+    expect(run.stderr.trim()).toBe(
+      'ERR_ENV_FILE_MISSING: AUTH0_FAUNA_ENV_FILE names .env.fauna-local, which does not exist: start `npm run fauna:local` (it writes .env.fauna-local) or unset AUTH0_FAUNA_ENV_FILE',
+    );
+  });
+
   it('fails with ERR_ENV_FILE_MISSING naming the file when it does not exist, rather than reading .env alone', () => {
     expect(() => readEnvironment(dir, { [FAUNA_ENV_FILE_VARIABLE]: 'gone.env' }, { faunaEnvFile: true })).toThrow(EnvFileError);
     expect(() => readEnvironment(dir, { [FAUNA_ENV_FILE_VARIABLE]: 'gone.env' }, { faunaEnvFile: true })).toThrow(
