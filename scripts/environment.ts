@@ -1,7 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import dotenv from 'dotenv';
-import { SETTINGS, type SettingName } from '../actions/lib/settings';
+import { SettingsError } from '../actions/lib/errors';
+import { SETTINGS, readSettings, type SettingName } from '../actions/lib/settings';
 
 export type EnvBag = Readonly<Record<string, string | undefined>>;
 
@@ -73,4 +74,41 @@ export function actionSettingsFrom(env: EnvBag): Record<string, string> {
     if (value !== undefined && value.trim() !== '') secrets[name] = value;
   }
   return secrets;
+}
+
+/**
+ * The setting that lets `npm run dev` and `npm run simulate` use the Fauna of FAUNA_ENDPOINT and
+ * FAUNA_SECRET. Without it they use the in-process Fauna even when `.env` holds your deploy's
+ * keys: a dev login mints without a password, for any test user, to any local process.
+ */
+export const CONFIGURED_FAUNA_OPT_IN = 'DEV_USE_CONFIGURED_FAUNA';
+
+export type FaunaChoice =
+  /** `ignored`: FAUNA_ENDPOINT or FAUNA_SECRET is set, and not used. */
+  | { readonly use: 'in-process'; readonly ignored: boolean }
+  | { readonly use: 'configured'; readonly endpoint: string; readonly secret: string }
+  | { readonly problem: string };
+
+/** Which Fauna a local run talks to; a problem names the setting to fix (never a value). */
+export function chooseFauna(env: EnvBag): FaunaChoice {
+  const given = (name: string) => env[name]?.trim() || undefined;
+  const optIn = given(CONFIGURED_FAUNA_OPT_IN);
+  if (optIn !== undefined && !['1', 'true', '0', 'false'].includes(optIn.toLowerCase())) {
+    return { problem: `${CONFIGURED_FAUNA_OPT_IN} must be 1 (use FAUNA_ENDPOINT and FAUNA_SECRET) or unset (the in-process Fauna).` };
+  }
+  const endpoint = given('FAUNA_ENDPOINT');
+  const secret = given('FAUNA_SECRET');
+  if (optIn === undefined || optIn === '0' || optIn.toLowerCase() === 'false') {
+    return { use: 'in-process', ignored: endpoint !== undefined || secret !== undefined };
+  }
+  if (endpoint === undefined || secret === undefined) {
+    const missing = [endpoint === undefined ? 'FAUNA_ENDPOINT' : undefined, secret === undefined ? 'FAUNA_SECRET' : undefined].filter(Boolean);
+    return { problem: `${CONFIGURED_FAUNA_OPT_IN}=1 needs FAUNA_ENDPOINT and FAUNA_SECRET (the login Action's key); missing: ${missing.join(', ')}.` };
+  }
+  try {
+    return { use: 'configured', endpoint: readSettings({ FAUNA_ENDPOINT: endpoint }, ['FAUNA_ENDPOINT']).FAUNA_ENDPOINT, secret };
+  } catch (err) {
+    if (err instanceof SettingsError) return { problem: err.problems.map((p) => p.message).join('; ') };
+    throw err;
+  }
 }

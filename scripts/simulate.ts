@@ -2,10 +2,13 @@
  * `npm run simulate [-- --event <file>]`
  *
  * Runs the BUILT login Action (dist/actions/fauna-login.js) the way Auth0 would: a fresh module
- * scope, a realistic post-login event, a recording `api`. Settings come from the environment or
- * `.env`. With FAUNA_ENDPOINT and FAUNA_SECRET set it talks to that Fauna; with neither it runs
- * against the in-process fake Fauna the tests use. It prints the claims (the secret masked), the
- * deny reason, the Action's log, the Fauna requests and the time taken.
+ * scope, a realistic post-login event, a recording `api`. Settings come from the environment,
+ * `.env`, and the file AUTH0_FAUNA_ENV_FILE names (e.g. `.env.fauna-local`). It runs against the in-process fake Fauna the tests use, even when `.env` holds your
+ * deploy's FAUNA_ENDPOINT and FAUNA_SECRET (it would mint real secrets with them); with
+ * DEV_USE_CONFIGURED_FAUNA=1 it talks to that Fauna instead. CLAIM_NAMESPACE defaults to
+ * https://app.example.com/ and ALLOWED_CLIENT_IDS to the event's client, each said when used.
+ * It prints the claims (the secret masked), the deny reason, the Action's log, the Fauna requests
+ * and the time taken.
  *
  * Exit code: 0 claims set or the login went on per policy, 1 login denied, 2 bad usage.
  */
@@ -16,12 +19,12 @@ import { SECRET_CLAIM, SECRET_EXP_CLAIM } from '../actions/fauna-login/claims';
 import { redact } from '../actions/lib/log';
 import type { PostLoginApi, PostLoginEvent } from '../actions/types/auth0-actions';
 import { bundlePath, loadBundle, recordingPostLoginApi } from '../test/support/load-bundle';
-import { actionSettingsFrom, readEnvironment } from './environment';
+import { CONFIGURED_FAUNA_OPT_IN, actionSettingsFrom, chooseFauna, readEnvironment } from './environment';
 
 const DEFAULT_EVENT = path.resolve(__dirname, 'fixtures/post-login-event.json');
 const MOCK_ENDPOINT = 'https://fauna.mock.invalid';
 const MOCK_KEY = 'fnMOCK_SERVER_KEY_in_process_only';
-const MOCK_NAMESPACE = 'https://app.example.com/';
+const DEFAULT_NAMESPACE = 'https://app.example.com/';
 const USAGE = `Usage: npm run simulate [-- --event <file>]
   --event <file>  a post-login event as JSON (default: scripts/fixtures/post-login-event.json)`;
 
@@ -103,20 +106,24 @@ async function main(argv: readonly string[]): Promise<number> {
   }
 
   const env = readEnvironment(process.cwd(), process.env, { faunaEnvFile: true });
-  const hasEndpoint = (env.FAUNA_ENDPOINT ?? '').trim() !== '';
-  const hasSecret = (env.FAUNA_SECRET ?? '').trim() !== '';
-  if (hasEndpoint !== hasSecret) {
-    const missing = hasEndpoint ? 'FAUNA_SECRET' : 'FAUNA_ENDPOINT';
-    throw new UsageError(`${missing} is missing: set both FAUNA_ENDPOINT and FAUNA_SECRET to use your Fauna, or neither to use the mock`);
-  }
-  const useMock = !hasEndpoint;
+  const choice = chooseFauna(env);
+  if ('problem' in choice) throw new UsageError(choice.problem);
 
   const fixture = readEvent(eventFile);
   const secrets = actionSettingsFrom(env);
+  const defaults: string[] = [];
+  if (secrets.CLAIM_NAMESPACE === undefined) {
+    secrets.CLAIM_NAMESPACE = DEFAULT_NAMESPACE;
+    defaults.push(`CLAIM_NAMESPACE=${DEFAULT_NAMESPACE}`);
+  }
+  if (secrets.ALLOWED_CLIENT_IDS === undefined) {
+    secrets.ALLOWED_CLIENT_IDS = fixture.client.client_id;
+    defaults.push(`ALLOWED_CLIENT_IDS=${fixture.client.client_id} (the event's client)`);
+  }
   const requests: FaunaRequest[] = [];
   const realFetch = globalThis.fetch;
   let mode: string;
-  if (useMock) {
+  if (choice.use === 'in-process') {
     // Loaded only here: the fake brings nock, which has no business near a real Fauna.
     const { FakeFauna, createLoginSchema } = await import('../fauna-in-process');
     const fake = new FakeFauna({ secrets: { [MOCK_KEY]: 'server', fnMOCK_ADMIN_KEY: 'admin' } });
@@ -124,11 +131,10 @@ async function main(argv: readonly string[]): Promise<number> {
     globalThis.fetch = recordingFetch(fake.fetch, requests);
     secrets.FAUNA_ENDPOINT = MOCK_ENDPOINT;
     secrets.FAUNA_SECRET = MOCK_KEY;
-    secrets.CLAIM_NAMESPACE ??= MOCK_NAMESPACE;
-    mode = 'no FAUNA_ENDPOINT/FAUNA_SECRET: using the in-process mocked Fauna the tests use';
+    mode = `in-process mocked Fauna (the tests' own)${choice.ignored ? `; FAUNA_ENDPOINT and FAUNA_SECRET are set but not used: ${CONFIGURED_FAUNA_OPT_IN}=1 uses them` : ''}`;
   } else {
     globalThis.fetch = recordingFetch(realFetch, requests);
-    mode = `real Fauna at ${secrets.FAUNA_ENDPOINT} (FAUNA_ENDPOINT and FAUNA_SECRET from the environment)`;
+    mode = `YOUR Fauna at ${choice.endpoint} (${CONFIGURED_FAUNA_OPT_IN}=1; FAUNA_ENDPOINT and FAUNA_SECRET from the environment): real secrets are minted`;
   }
 
   const file = bundlePath('fauna-login');
@@ -173,6 +179,7 @@ async function main(argv: readonly string[]): Promise<number> {
     ...table(
       [
         ['Mode', mode],
+        ['Defaults', defaults.length === 0 ? '(none: every setting given)' : `${defaults.join(', ')} (simulate only; the Action has no default)`],
         ['Event', `${path.relative(process.cwd(), eventFile)} (user ${event.user.user_id}, client ${event.client.client_id})`],
         ['Outcome', outcome],
         ['Deny reason', denied ? recorder.denials.join(' | ') : '(none)'],

@@ -2,15 +2,10 @@ import type { Client } from 'faunadb';
 import { AuthFaunaError, FaunaQueryError, SettingsError, type ErrorCode } from '../lib/errors';
 import { createFaunaClient, queryWithRetry, type FetchLike, type RetryOptions } from '../lib/fauna-client';
 import { consoleSink, createLogger, type LogSink } from '../lib/log';
-import {
-  parseLoginSettings,
-  readAllowedClientIds,
-  readFailurePolicy,
-  type LoginSettings,
-  type SecretsBag,
-} from '../lib/settings';
-import type { ActionUser } from '../types/auth0-actions';
+import { parseLoginSettings, readFailurePolicy, type LoginSettings, type SecretsBag } from '../lib/settings';
+import type { ActionUser, PostLoginEvent } from '../types/auth0-actions';
 import { loginClaims, type LoginClaims } from './claims';
+import { admitLogin, type RefusalCode } from './eligibility';
 import { buildLoginQuery, isLoginQueryResult, type LoginQueryResult } from './login-query';
 
 export const ACTION_NAME = 'fauna-login';
@@ -25,6 +20,10 @@ export interface LoginRequest {
   readonly secrets: SecretsBag | undefined;
   readonly user: ActionUser;
   readonly clientId: string;
+  /** Its protocol and requested scopes decide whether this flow may get a secret at all. */
+  readonly transaction: PostLoginEvent['transaction'];
+  /** When the session authenticated: compared with the user's last password change. */
+  readonly authentication?: PostLoginEvent['authentication'];
 }
 
 export interface LoginDependencies extends Pick<RetryOptions, 'now' | 'sleep' | 'random'> {
@@ -34,7 +33,10 @@ export interface LoginDependencies extends Pick<RetryOptions, 'now' | 'sleep' | 
 
 export type LoginOutcome =
   | { readonly kind: 'claims'; readonly claims: LoginClaims; readonly user: LoginQueryResult['user']; readonly attempts: number }
-  | { readonly kind: 'skipped' }
+  /** No secret for this login, which goes on (eligibility.ts says why; logged with the code). */
+  | { readonly kind: 'refused'; readonly code: RefusalCode }
+  /** No secret, and the session must end: it authenticated before the last password change. */
+  | { readonly kind: 'stale-session'; readonly code: 'ERR_SESSION_STALE'; readonly reason: string }
   | { readonly kind: 'denied'; readonly code: ErrorCode; readonly reason: string }
   | { readonly kind: 'continued'; readonly code: ErrorCode };
 
@@ -59,10 +61,15 @@ export async function mintLoginSecret(request: LoginRequest, deps: LoginDependen
   const now = deps.now ?? Date.now;
   const started = now();
 
-  const allowed = readAllowedClientIds(secrets);
-  if (allowed !== undefined && !allowed.includes(clientId)) {
-    log('info', `client ${clientId} is not in ALLOWED_CLIENT_IDS; no Fauna secret for this login`);
-    return { kind: 'skipped' };
+  // Before the settings are parsed: a login we do not serve is left alone even when they are broken.
+  const admission = admitLogin(request, secrets);
+  if (admission.kind === 'refused') {
+    log(admission.level, admission.message);
+    return { kind: 'refused', code: admission.code };
+  }
+  if (admission.kind === 'stale-session') {
+    log('warn', admission.message);
+    return { kind: 'stale-session', code: admission.code, reason: DENY_REASON };
   }
 
   const policy = readFailurePolicy(secrets);

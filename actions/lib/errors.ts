@@ -19,6 +19,13 @@ export type ErrorCode =
   | 'ERR_INDEX_BUILDING'
   | 'ERR_REVOCATION_INCOMPLETE'
   | 'ERR_USAGE'
+  /** The login Action minted nothing for this login (actions/fauna-login/eligibility.ts). */
+  | 'ERR_ALLOWED_CLIENTS_UNSET'
+  | 'ERR_CLIENT_NOT_ALLOWED'
+  | 'ERR_PROTOCOL_NOT_ALLOWED'
+  | 'ERR_OPENID_SCOPE_MISSING'
+  | 'ERR_AUTH_TIME_UNKNOWN'
+  | 'ERR_SESSION_STALE'
   | 'ERR_RUNTIME_UNAVAILABLE'
   /** npm run dev could not start (scripts/dev/dev-error.ts). */
   | 'ERR_DEV_SETTING'

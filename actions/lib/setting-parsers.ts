@@ -24,22 +24,42 @@ export function nonEmpty(raw: string): string {
   return raw.trim();
 }
 
-function parseUrl(raw: string): URL {
+const ENDPOINT_EXAMPLE = 'https://fauna.example.com:8443';
+const NAMESPACE_EXAMPLE = 'https://app.example.com/';
+
+function parseUrl(raw: string, example: string): URL {
   try {
     return new URL(raw.trim());
   } catch {
-    throw new InvalidValue('must be an absolute URL such as https://fauna.example.com:8443');
+    throw new InvalidValue(`must be an absolute URL such as ${example}`);
   }
+}
+
+/**
+ * Hosts whose traffic never leaves the machine: `localhost` (and `*.localhost`, which browsers
+ * and Node resolve to loopback), 127.0.0.0/8 and [::1].
+ */
+export function isLoopbackHost(hostname: string): boolean {
+  const host = hostname.toLowerCase().replace(/^\[|\]$/g, '');
+  return host === 'localhost' || host.endsWith('.localhost') || host === '::1' || /^127(\.\d{1,3}){3}$/.test(host);
 }
 
 /**
  * The FQL v4 endpoint's origin, without a trailing slash (the driver appends its own paths).
  * `whereTheKeyGoes` ends the refusal of a URL with credentials: each caller takes its key elsewhere.
+ * Plain `http:` only to a loopback host: every request carries a key or a minted secret, and on
+ * loopback nothing travels over a network (a local Fauna for `npm run dev` or rehearsals).
+ * `deploy:tenant` refuses `http:` altogether (fauna-login's FAUNA_ENDPOINT `deployRule`).
  */
 export function parseFaunaEndpoint(raw: string, whereTheKeyGoes = 'put the key in FAUNA_SECRET'): string {
-  const url = parseUrl(raw);
+  const url = parseUrl(raw, ENDPOINT_EXAMPLE);
   if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-    throw new InvalidValue('must use http or https, e.g. https://fauna.example.com:8443');
+    throw new InvalidValue(`must use https, e.g. ${ENDPOINT_EXAMPLE}`);
+  }
+  if (url.protocol === 'http:' && !isLoopbackHost(url.hostname)) {
+    throw new InvalidValue(
+      `must use https: every request carries a Fauna key or secret (plain http is accepted only for a loopback host such as http://127.0.0.1:8443), e.g. ${ENDPOINT_EXAMPLE}`,
+    );
   }
   if (url.username !== '' || url.password !== '') {
     throw new InvalidValue(`must not carry credentials; ${whereTheKeyGoes}`);
@@ -52,9 +72,9 @@ export function parseFaunaEndpoint(raw: string, whereTheKeyGoes = 'put the key i
 
 /** The claim namespace with exactly one trailing `/`, refused on Auth0's reserved hosts. */
 export function parseClaimNamespace(raw: string): string {
-  const url = parseUrl(raw);
+  const url = parseUrl(raw, NAMESPACE_EXAMPLE);
   if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-    throw new InvalidValue('must be an http(s) URL such as https://app.example.com/');
+    throw new InvalidValue(`must be an http(s) URL such as ${NAMESPACE_EXAMPLE}`);
   }
   const host = url.hostname.toLowerCase();
   if (RESERVED_CLAIM_HOSTS.some((reserved) => host === reserved || host.endsWith(`.${reserved}`))) {

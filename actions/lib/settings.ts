@@ -26,7 +26,15 @@ export interface SettingSpec<T> {
   readonly secret: boolean;
   readonly description: string;
   parse(raw: string): T;
+  /**
+   * A stricter rule for what `deploy:tenant` sends to Auth0, on top of `parse` (which is what the
+   * Action, the dev stack and the scripts accept). Throws InvalidValue.
+   */
+  deployRule?(value: T): void;
 }
+
+/** Who reads the settings: the Action (and the local scripts), or deploy:tenant before it sends them. */
+export type SettingsReader = 'action' | 'deploy';
 
 const MIN_TTL_SECONDS = 60;
 /** The longest FAUNA_SECRET_TTL; the login key's role refuses any later expiry (fauna/roles.ts). */
@@ -54,8 +62,15 @@ export const SETTINGS = {
     required: true,
     secret: false,
     description:
-      "Base URL of your FQL v4 endpoint: scheme, host, optional port (e.g. https://fauna.example.com:8443). Fauna's cloud is gone: there is no default.",
+      "Base URL of your FQL v4 endpoint: https, host, optional port (e.g. https://fauna.example.com:8443). Fauna's cloud is gone: there is no default. http only to a loopback host, and never deployed.",
     parse: parseFaunaEndpoint,
+    // Auth0's runtime cannot reach your loopback, so an http endpoint that deploys would send the
+    // login key and every secret in clear over a network.
+    deployRule(endpoint: string) {
+      if (!endpoint.startsWith('https:')) {
+        throw new InvalidValue('must use https to deploy: the login key and every minted secret travel over it (http is for a loopback Fauna with npm run dev only)');
+      }
+    },
   },
   CLAIM_NAMESPACE: {
     required: true,
@@ -73,10 +88,10 @@ export const SETTINGS = {
     parse: wholeNumberBetween(MIN_TTL_SECONDS, MAX_TTL_SECONDS, 'seconds'),
   },
   ALLOWED_CLIENT_IDS: {
-    required: false,
+    required: true,
     secret: false,
     description:
-      'Comma-separated Auth0 client ids that get a Fauna secret. Empty: every client. Logins through other clients go on untouched.',
+      'Comma-separated Auth0 client ids (Applications > your app > Client ID) that get a Fauna secret. Logins through other clients go on untouched, without one; unset, no client gets one.',
     parse: parseClientIdList,
   },
   ON_FAUNA_ERROR: {
@@ -114,6 +129,7 @@ export type SecretsBag = Readonly<Record<string, string | undefined>>;
 export function readSettings<N extends SettingName>(
   secrets: SecretsBag | undefined,
   names: readonly N[],
+  reader: SettingsReader = 'action',
 ): SettingValues<N> {
   const values: Partial<Record<SettingName, unknown>> = {};
   const problems: SettingProblem[] = [];
@@ -132,7 +148,9 @@ export function readSettings<N extends SettingName>(
     const source = given ? raw : spec.defaultValue;
     if (source === undefined) continue;
     try {
-      values[name] = spec.parse(source);
+      const value = spec.parse(source);
+      if (reader === 'deploy') spec.deployRule?.(value);
+      values[name] = value;
     } catch (err) {
       if (!(err instanceof InvalidValue)) throw err;
       problems.push({ setting: name, reason: 'invalid', message: `${name} ${err.message}` });
@@ -151,8 +169,7 @@ export interface FaunaConnectionSettings {
 export interface LoginSettings extends FaunaConnectionSettings {
   readonly claimNamespace: string;
   readonly secretTtlSeconds: number;
-  /** Undefined: every client gets a secret. */
-  readonly allowedClientIds: readonly string[] | undefined;
+  readonly allowedClientIds: readonly string[];
   readonly onFaunaError: FailurePolicy;
 }
 
@@ -197,13 +214,16 @@ export function readFailurePolicy(secrets: SecretsBag | undefined): FailurePolic
 
 /**
  * The client allowlist on its own: a login through a client we do not serve is left alone even
- * when the Fauna settings are broken. Undefined means every client (or an unreadable list, which
- * the full parse reports).
+ * when the Fauna settings are broken. Fails closed: a missing or unreadable list is no client at
+ * all, with the problem to log.
  */
-export function readAllowedClientIds(secrets: SecretsBag | undefined): readonly string[] | undefined {
+export function readAllowedClientIds(
+  secrets: SecretsBag | undefined,
+): { readonly ids: readonly string[] } | { readonly problem: string } {
   try {
-    return readSettings(secrets, ['ALLOWED_CLIENT_IDS']).ALLOWED_CLIENT_IDS;
-  } catch {
-    return undefined;
+    return { ids: readSettings(secrets, ['ALLOWED_CLIENT_IDS']).ALLOWED_CLIENT_IDS };
+  } catch (err) {
+    if (!(err instanceof SettingsError)) throw err;
+    return { problem: err.problems.map((p) => p.message).join('; ') };
   }
 }

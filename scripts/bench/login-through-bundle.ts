@@ -20,6 +20,8 @@ export function loginSecrets(overrides: ActionSecrets = {}): ActionSecrets {
     FAUNA_SECRET,
     FAUNA_ENDPOINT,
     CLAIM_NAMESPACE,
+    // Every client the bench and soak log in through.
+    ALLOWED_CLIENT_IDS: ['bench-client', 'soak-heap-probe', 'soak-client-0', 'soak-client-1', 'soak-client-2'].join(','),
     ...overrides,
   };
 }
@@ -29,6 +31,7 @@ export function loginEvent(n: number, secrets: ActionSecrets, clientId = 'bench-
   return {
     user: { user_id: `auth0|bench-user-${n}`, email: `user${n}@example.com`, email_verified: true, name: `Bench User ${n}` },
     client: { client_id: clientId, name: 'Bench App' },
+    transaction: { protocol: 'oidc-basic-profile', requested_scopes: ['openid', 'profile', 'email'] },
     secrets,
   };
 }

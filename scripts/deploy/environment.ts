@@ -59,7 +59,7 @@ export function readDeploySettings(
   names: readonly SettingName[],
 ): { settings?: DeploySettings; problems: string[] } {
   try {
-    readSettings(env, names);
+    readSettings(env, names, 'deploy');
   } catch (err) {
     if (!(err instanceof SettingsError)) throw err;
     return { problems: err.problems.map((p) => p.message) };

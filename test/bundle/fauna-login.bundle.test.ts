@@ -22,7 +22,8 @@ function event(extra: Record<string, string> = {}, clientId = 'client-web') {
   return {
     user: { user_id: 'google-oauth2|1234', email: 'grace@example.com', name: 'Grace Hopper' },
     client: { client_id: clientId, name: 'Web' },
-    secrets: { FAUNA_SECRET: TEST_FAUNA_KEY, FAUNA_ENDPOINT: TEST_ENDPOINT, CLAIM_NAMESPACE: NS, ...extra },
+    transaction: { protocol: 'oidc-basic-profile', requested_scopes: ['openid', 'profile', 'email'] },
+    secrets: { FAUNA_SECRET: TEST_FAUNA_KEY, FAUNA_ENDPOINT: TEST_ENDPOINT, CLAIM_NAMESPACE: NS, ALLOWED_CLIENT_IDS: 'client-web', ...extra },
   };
 }
 

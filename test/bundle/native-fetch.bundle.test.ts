@@ -40,7 +40,8 @@ async function refusedEndpoint(): Promise<string> {
 const loginEvent = (endpoint: string, extra: Record<string, string> = {}) => ({
   user: { user_id: USER_ID, email: 'ada@example.com', name: 'Ada Lovelace' },
   client: { client_id: 'client-web', name: 'Web' },
-  secrets: { FAUNA_SECRET, FAUNA_ENDPOINT: endpoint, CLAIM_NAMESPACE: NS, ...extra },
+  transaction: { protocol: 'oidc-basic-profile', requested_scopes: ['openid'] },
+  secrets: { FAUNA_SECRET, FAUNA_ENDPOINT: endpoint, CLAIM_NAMESPACE: NS, ALLOWED_CLIENT_IDS: 'client-web', ...extra },
 });
 
 beforeAll(async () => {

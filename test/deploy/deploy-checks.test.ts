@@ -13,6 +13,7 @@ const validEnv = {
   FAUNA_SECRET: FAUNA_KEY,
   FAUNA_ENDPOINT: 'https://fauna.example.com:8443',
   CLAIM_NAMESPACE: 'https://app.example.com',
+  ALLOWED_CLIENT_IDS: 'spa-client-id',
 };
 
 describe('tenant.yaml', () => {
@@ -131,11 +132,12 @@ describe('readDeploySettings', () => {
     const { problems } = readDeploySettings({ FAUNA_SECRET: FAUNA_KEY, FAUNA_TIMEOUT_MS: '20000' }, [...LOGIN_SETTING_NAMES]);
     expect(problems.join('\n')).toMatch(/FAUNA_ENDPOINT is missing/);
     expect(problems.join('\n')).toMatch(/CLAIM_NAMESPACE is missing/);
+    expect(problems.join('\n')).toMatch(/ALLOWED_CLIENT_IDS is missing/);
     expect(problems.join('\n')).toMatch(/FAUNA_TIMEOUT_MS must be a whole number of milliseconds from 100 to 9000/);
     expect(problems.join('\n')).not.toContain(FAUNA_KEY);
   });
 
-  it('sends given values, documented defaults for unset optional settings, and omits ALLOWED_CLIENT_IDS when unset', () => {
+  it('sends given values and documented defaults for unset optional settings', () => {
     const { settings } = readDeploySettings({ ...validEnv, FAUNA_SECRET_TTL: ' 3600 ' }, [...LOGIN_SETTING_NAMES]);
     expect(Object.fromEntries(settings?.values ?? [])).toEqual({
       FAUNA_SECRET: FAUNA_KEY,
@@ -143,18 +145,26 @@ describe('readDeploySettings', () => {
       FAUNA_TIMEOUT_MS: SETTINGS.FAUNA_TIMEOUT_MS.defaultValue,
       CLAIM_NAMESPACE: 'https://app.example.com',
       FAUNA_SECRET_TTL: '3600',
+      ALLOWED_CLIENT_IDS: 'spa-client-id',
       ON_FAUNA_ERROR: SETTINGS.ON_FAUNA_ERROR.defaultValue,
     });
-    expect(settings?.omitted).toEqual(['ALLOWED_CLIENT_IDS']);
+    expect(settings?.omitted).toEqual([]);
   });
 
-  it('treats a blank optional setting as unset: it gets its default or is left out', () => {
-    const { settings, problems } = readDeploySettings({ ...validEnv, FAUNA_TIMEOUT_MS: '  ', ALLOWED_CLIENT_IDS: ' ' }, [...LOGIN_SETTING_NAMES]);
+  it('treats a blank optional setting as unset (it gets its default) and a blank ALLOWED_CLIENT_IDS as missing', () => {
+    const { settings, problems } = readDeploySettings({ ...validEnv, FAUNA_TIMEOUT_MS: '  ' }, [...LOGIN_SETTING_NAMES]);
     expect(problems).toEqual([]);
     expect(settings?.values.get('FAUNA_TIMEOUT_MS')).toBe(SETTINGS.FAUNA_TIMEOUT_MS.defaultValue);
-    expect(settings?.values.has('ALLOWED_CLIENT_IDS')).toBe(false);
     expect(settings?.defaulted).toEqual(['FAUNA_TIMEOUT_MS', 'FAUNA_SECRET_TTL', 'ON_FAUNA_ERROR']);
-    expect(settings?.omitted).toEqual(['ALLOWED_CLIENT_IDS']);
+    expect(readDeploySettings({ ...validEnv, ALLOWED_CLIENT_IDS: ' ' }, [...LOGIN_SETTING_NAMES]).problems).toEqual([
+      "ALLOWED_CLIENT_IDS is missing: add it to the Action's secrets (or the deploy environment)",
+    ]);
+  });
+
+  it('refuses an http FAUNA_ENDPOINT, even a loopback one the Action would accept', () => {
+    expect(readDeploySettings({ ...validEnv, FAUNA_ENDPOINT: 'http://127.0.0.1:8443' }, [...LOGIN_SETTING_NAMES]).problems).toEqual([
+      'FAUNA_ENDPOINT must use https to deploy: the login key and every minted secret travel over it (http is for a loopback Fauna with npm run dev only)',
+    ]);
   });
 });
 
@@ -232,13 +242,19 @@ describe('buildImportFile', () => {
     return settings;
   };
 
-  it('keeps the keywords in the file, maps exactly the settings used, and drops an omitted secret', () => {
+  it('keeps the keywords in the file and maps exactly the settings used', () => {
     const { file, problems } = buildImportFile(login, triggers, settingsFor(validEnv));
     expect(problems).toEqual([]);
     expect(file?.text).toContain("'##FAUNA_SECRET##'");
     expect(file?.text).not.toContain(FAUNA_KEY);
+    expect(Object.keys(file?.mappings ?? {}).sort()).toEqual([...LOGIN_SETTING_NAMES].sort());
+    expect(file?.secretNames['fauna-login']).toContain('ALLOWED_CLIENT_IDS');
+  });
+
+  it('drops the secret of a setting the deploy omits', () => {
+    const settings = settingsFor(validEnv);
+    const { file } = buildImportFile(login, triggers, { ...settings, omitted: ['ALLOWED_CLIENT_IDS'] });
     expect(file?.text).not.toContain('ALLOWED_CLIENT_IDS');
-    expect(Object.keys(file?.mappings ?? {}).sort()).toEqual(LOGIN_SETTING_NAMES.filter((n) => n !== 'ALLOWED_CLIENT_IDS').sort());
     expect(file?.secretNames['fauna-login']).not.toContain('ALLOWED_CLIENT_IDS');
   });
 
@@ -301,7 +317,7 @@ describe('buildImportFile', () => {
     const { file, problems } = buildImportFile(both, triggers, settings);
     expect(problems).toEqual([]);
     expect(file?.secretNames).toEqual({
-      'fauna-login': LOGIN_SETTING_NAMES.filter((n) => n !== 'ALLOWED_CLIENT_IDS'),
+      'fauna-login': [...LOGIN_SETTING_NAMES],
       'revoke-fauna-secrets': [...CONNECTION_SETTING_NAMES],
     });
     expect(file?.mappings).toMatchObject({ FAUNA_SECRET: "fnUNIT''key-never-printed", FAUNA_REVOKE_SECRET: 'fnREVOKE-key' });

@@ -28,6 +28,21 @@ describe('npm run deploy:tenant refuses before any request to Auth0', () => {
     expect(secretsPrinted(run.stdout + run.stderr)).toEqual([]);
   });
 
+  it('refuses without ALLOWED_CLIENT_IDS, or with an http FAUNA_ENDPOINT, naming it, before any request', async () => {
+    const { ALLOWED_CLIENT_IDS: _unset, ...withoutList } = SETTINGS_ENV;
+    const noList = await runScript('deploy-tenant', ['--skip-build'], { env: { ...CREDENTIALS, ...withoutList } });
+    expect(noList.code).toBe(1);
+    expect(noList.stderr).toMatch(/^ERR_DEPLOY_SETTINGS: Refusing to deploy/);
+    expect(noList.stderr).toContain('ALLOWED_CLIENT_IDS is missing');
+    expect(noList.requests).toEqual([]);
+
+    const cleartext = await runScript('deploy-tenant', ['--skip-build'], { env: { ...CREDENTIALS, ...SETTINGS_ENV, FAUNA_ENDPOINT: 'http://127.0.0.1:8443' } });
+    expect(cleartext.code).toBe(1);
+    expect(cleartext.stderr).toContain('FAUNA_ENDPOINT must use https to deploy');
+    expect(cleartext.requests).toEqual([]);
+    expect(secretsPrinted(noList.stdout + noList.stderr + cleartext.stdout + cleartext.stderr)).toEqual([]);
+  });
+
   it('refuses a tenant file keyword that no setting resolves, naming it, and sends nothing', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tenant-file-'));
     try {
@@ -68,7 +83,7 @@ describe('npm run deploy:tenant -- --dry-run', () => {
     expect(id).toMatch(/^act_/);
     expect(run.stdout).toContain(`fauna-login: update in place (id ${id}; code changes; runtime node18 -> node22), then deploy a new version`);
     expect(run.stdout).toContain(
-      'secrets sent, values hidden: FAUNA_SECRET, FAUNA_ENDPOINT, FAUNA_TIMEOUT_MS, CLAIM_NAMESPACE, FAUNA_SECRET_TTL, ON_FAUNA_ERROR',
+      'secrets sent, values hidden: FAUNA_SECRET, FAUNA_ENDPOINT, FAUNA_TIMEOUT_MS, CLAIM_NAMESPACE, FAUNA_SECRET_TTL, ALLOWED_CLIENT_IDS, ON_FAUNA_ERROR',
     );
     expect(run.stdout).toContain('post-login: audit-login -> audit-login, fauna-login');
     expect(run.stdout).toContain('kept: audit-login; added at the end: fauna-login');

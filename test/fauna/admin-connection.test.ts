@@ -49,7 +49,7 @@ describe("the admin scripts' connection (FAUNA_ENDPOINT, FAUNA_ADMIN_SECRET)", (
       {
         setting: 'FAUNA_ENDPOINT',
         reason: 'invalid',
-        message: 'FAUNA_ENDPOINT must use http or https, e.g. https://fauna.example.com:8443',
+        message: 'FAUNA_ENDPOINT must use https, e.g. https://fauna.example.com:8443',
       },
     ]);
   });

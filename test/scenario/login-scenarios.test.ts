@@ -37,6 +37,7 @@ function event(user: Partial<PostLoginEvent['user']> = {}): PostLoginEvent {
       FAUNA_ENDPOINT: TEST_ENDPOINT,
       CLAIM_NAMESPACE: NS,
       FAUNA_SECRET_TTL: String(TTL_SECONDS),
+      ALLOWED_CLIENT_IDS: fixture.client.client_id,
     },
   };
 }

@@ -75,6 +75,8 @@ export function recordingPostLoginApi() {
   const idTokenClaims: Record<string, unknown> = {};
   const accessTokenClaims: Record<string, unknown> = {};
   const denials: string[] = [];
+  /** api.session.revoke / api.refreshToken.revoke calls: each also ends this login, as on Auth0. */
+  const revocations: { readonly of: 'session' | 'refresh token'; readonly reason: string }[] = [];
   const api = {
     access: {
       deny(reason: string) {
@@ -94,6 +96,16 @@ export function recordingPostLoginApi() {
         return api;
       },
     },
+    session: {
+      revoke(reason: string) {
+        revocations.push({ of: 'session', reason });
+      },
+    },
+    refreshToken: {
+      revoke(reason: string) {
+        revocations.push({ of: 'refresh token', reason });
+      },
+    },
   };
-  return { api, idTokenClaims, accessTokenClaims, denials };
+  return { api, idTokenClaims, accessTokenClaims, denials, revocations };
 }

@@ -2,7 +2,7 @@ import { query as q } from 'faunadb';
 import nock from 'nock';
 import { createFaunaClient, queryWithRetry } from '../../actions/lib/fauna-client';
 import { onExecutePostLogin } from '../../actions/fauna-login/index';
-import { DENY_REASON, mintLoginSecret, type LoginDependencies } from '../../actions/fauna-login/mint-login-secret';
+import { DENY_REASON, mintLoginSecret, type LoginDependencies, type LoginRequest } from '../../actions/fauna-login/mint-login-secret';
 import type { PostLoginEvent } from '../../actions/types/auth0-actions';
 import {
   TEST_ENDPOINT,
@@ -23,15 +23,26 @@ const baseSecrets = {
   FAUNA_SECRET: TEST_FAUNA_KEY,
   FAUNA_ENDPOINT: TEST_ENDPOINT,
   CLAIM_NAMESPACE: NS,
+  ALLOWED_CLIENT_IDS: 'client-web',
 };
 
 function event(secrets: Record<string, string> = baseSecrets, clientId = 'client-web'): PostLoginEvent {
   return {
     user: { user_id: 'auth0|ada', email: 'ada@example.com', name: 'Ada' },
     client: { client_id: clientId, name: 'Web' },
+    transaction: { protocol: 'oidc-basic-profile', requested_scopes: ['openid', 'profile', 'email'] },
     secrets,
   };
 }
+
+/** What the Action's index.ts hands the core for `e`. */
+const loginRequest = (e: PostLoginEvent): LoginRequest => ({
+  secrets: e.secrets,
+  user: e.user,
+  clientId: e.client.client_id,
+  transaction: e.transaction,
+  authentication: e.authentication,
+});
 
 /** Log lines captured per test; checked for leaks after every test. */
 let logLines: string[] = [];
@@ -42,7 +53,7 @@ const deps: LoginDependencies = {
 
 async function runLogin(e: PostLoginEvent = event()) {
   const recorder = recordingPostLoginApi();
-  const outcome = await mintLoginSecret({ secrets: e.secrets, user: e.user, clientId: e.client.client_id }, deps);
+  const outcome = await mintLoginSecret(loginRequest(e), deps);
   return { outcome, ...recorder };
 }
 
@@ -112,7 +123,7 @@ describe('fauna-login: a successful login', () => {
   it('skips clients that are not allowed, without Fauna work and without denying', async () => {
     const scope = nock(TEST_ENDPOINT).post('/').reply(...okReply());
     const { outcome } = await runLogin(event({ ...baseSecrets, ALLOWED_CLIENT_IDS: 'client-mobile, client-admin' }));
-    expect(outcome).toEqual({ kind: 'skipped' });
+    expect(outcome).toEqual({ kind: 'refused', code: 'ERR_CLIENT_NOT_ALLOWED' });
     expect(scope.isDone()).toBe(false);
   });
 
@@ -124,7 +135,7 @@ describe('fauna-login: a successful login', () => {
 
   it('skips a client not allowed even when the Fauna settings are broken', async () => {
     const { outcome } = await runLogin(event({ ALLOWED_CLIENT_IDS: 'other' }));
-    expect(outcome).toEqual({ kind: 'skipped' });
+    expect(outcome).toEqual({ kind: 'refused', code: 'ERR_CLIENT_NOT_ALLOWED' });
   });
 });
 
@@ -155,7 +166,7 @@ describe('fauna-login: the Fauna client kept between logins', () => {
       calls.push(String(input));
       return new Response(resourceBody({ secret: MINTED, exp: EXP, user: 'unchanged' }), { status: 200, headers: faunaHeaders() });
     };
-    const outcome = await mintLoginSecret({ secrets: baseSecrets, user: event().user, clientId: 'client-web' }, { ...deps, fetch: fetchImpl });
+    const outcome = await mintLoginSecret(loginRequest(event()), { ...deps, fetch: fetchImpl });
     expect(outcome).toMatchObject({ kind: 'claims', user: 'unchanged' });
     expect(calls).toEqual([TEST_ENDPOINT]);
   });
@@ -168,13 +179,13 @@ describe('fauna-login: the Fauna client kept between logins', () => {
       calls.push(String(input));
       return new Response(resourceBody({ secret: MINTED, exp: EXP, user: 'unchanged' }), { status: 200, headers: faunaHeaders() });
     };
-    await mintLoginSecret({ secrets: baseSecrets, user: event().user, clientId: 'client-web' }, { ...deps, fetch: fetchImpl });
+    await mintLoginSecret(loginRequest(event()), { ...deps, fetch: fetchImpl });
     expect(calls).toEqual([TEST_ENDPOINT]);
   });
 
   it('says what it did in each log line, with the key redacted wherever it would appear', async () => {
     await runLogin(event({ ...baseSecrets, ALLOWED_CLIENT_IDS: 'client-mobile' }, TEST_FAUNA_KEY));
-    expect(logLines).toEqual([`[fauna-login] client [redacted] is not in ALLOWED_CLIENT_IDS; no Fauna secret for this login`]);
+    expect(logLines).toEqual([`[fauna-login] ERR_CLIENT_NOT_ALLOWED: client [redacted] is not in ALLOWED_CLIENT_IDS; no Fauna secret for this login`]);
     logLines = [];
     nock(TEST_ENDPOINT).post('/').replyWithError({ code: 'ECONNRESET', message: 'socket hang up' }).post('/').reply(...faunaError(401, 'unauthorized'));
     await runLogin();
@@ -192,7 +203,7 @@ describe('fauna-login: the Fauna client kept between logins', () => {
     nock(TEST_ENDPOINT).post('/').reply(...okReply());
     let clock = 1_700_000_000_000;
     const outcome = await mintLoginSecret(
-      { secrets: baseSecrets, user: event().user, clientId: 'client-web' },
+      loginRequest(event()),
       { ...deps, now: () => (clock += 10) },
     );
     expect(outcome.kind).toBe('claims');
@@ -237,7 +248,7 @@ describe('fauna-login: transient failures are retried inside the budget', () => 
     // Each attempt "takes" 60 ms of a 300 ms budget: a handful of attempts, then a denial.
     const { outcome } = await (async () => {
       const outcome = await mintLoginSecret(
-        { secrets: { ...baseSecrets, FAUNA_TIMEOUT_MS: '300' }, user: event().user, clientId: 'client-web' },
+        loginRequest(event({ ...baseSecrets, FAUNA_TIMEOUT_MS: '300' })),
         { ...deps, now: () => (clock += 30) },
       );
       return { outcome };
@@ -329,7 +340,7 @@ describe('fauna-login: failures a retry cannot mend', () => {
 
 describe('fauna-login: settings', () => {
   it('denies on missing settings and names them in the log, without contacting Fauna', async () => {
-    const { outcome } = await runLogin(event({ FAUNA_SECRET: TEST_FAUNA_KEY }));
+    const { outcome } = await runLogin(event({ FAUNA_SECRET: TEST_FAUNA_KEY, ALLOWED_CLIENT_IDS: 'client-web' }));
     expect(outcome).toEqual({ kind: 'denied', code: 'ERR_SETTINGS_INVALID', reason: DENY_REASON });
     expect(logLines.join('\n')).toContain('FAUNA_ENDPOINT is missing');
     expect(logLines.join('\n')).toContain('CLAIM_NAMESPACE is missing');

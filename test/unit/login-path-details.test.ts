@@ -76,8 +76,8 @@ describe('setting parsers', () => {
     expect(parseClientIdList(' a ,b ')).toEqual(['a', 'b']);
   });
 
-  it('reads an unreadable client list as every client (the full parse reports it)', () => {
-    expect(readAllowedClientIds({ ALLOWED_CLIENT_IDS: ' , ' })).toBeUndefined();
+  it('reads an unreadable client list as no client at all, saying why', () => {
+    expect(readAllowedClientIds({ ALLOWED_CLIENT_IDS: ' , ' })).toEqual({ problem: 'ALLOWED_CLIENT_IDS must list at least one client id, comma-separated' });
   });
 
   it('accepts an http claim namespace', () => {
@@ -85,7 +85,7 @@ describe('setting parsers', () => {
   });
 
   it.each([
-    ['ftp://fauna.example.com', 'must use http or https, e.g. https://fauna.example.com:8443'],
+    ['ftp://fauna.example.com', 'must use https, e.g. https://fauna.example.com:8443'],
     ['https://user@fauna.example.com', 'must not carry credentials; put the key in FAUNA_SECRET'],
     ['https://:pw@fauna.example.com', 'must not carry credentials; put the key in FAUNA_SECRET'],
     ['https://fauna.example.com/#x', 'must be scheme, host and optional port only, with no path or query'],

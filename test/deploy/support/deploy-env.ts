@@ -20,6 +20,7 @@ export const SETTINGS_ENV = {
   FAUNA_REVOKE_SECRET: REVOKE_KEY,
   FAUNA_ENDPOINT: 'https://fauna.example.com:8443',
   CLAIM_NAMESPACE: 'https://app.example.com/',
+  ALLOWED_CLIENT_IDS: 'spa-client-id',
 };
 
 

@@ -30,6 +30,7 @@ export function bundleSignIn(): (auth0Id: string, ttlSeconds: number, ctx: Check
         FAUNA_ENDPOINT: TEST_ENDPOINT,
         CLAIM_NAMESPACE: NAMESPACE,
         FAUNA_SECRET_TTL: String(ttlSeconds),
+        ALLOWED_CLIENT_IDS: fixture.client.client_id,
       },
     };
     await onExecutePostLogin(event, recorder.api as unknown as PostLoginApi);
