@@ -63,6 +63,44 @@ export function readFaunaLogin(claims: IdTokenClaims | undefined, namespace: str
   return { secret, expiresAt: Math.round(exp * 1000) };
 }
 
+/** The account an ID token is about: its issuer and subject. */
+export interface Account {
+  readonly iss: string | undefined;
+  readonly sub: string;
+}
+
+/** `iss` and `sub` of ID token claims; ERR_CLAIM_MISSING without a `sub`. */
+export function readAccount(claims: IdTokenClaims): Account {
+  const { iss, sub } = claims;
+  if (typeof sub !== 'string' || sub === '') {
+    throw new FaunaClientError('ERR_CLAIM_MISSING', 'the ID token claims have no sub: pass the whole of getIdTokenClaims(), which names the account the session is pinned to');
+  }
+  return { iss: typeof iss === 'string' ? iss : undefined, sub };
+}
+
+const isFaunaClaimName = (name: string): boolean => name.endsWith(`/${SECRET_CLAIM}`) || name.endsWith(`/${SECRET_EXP_CLAIM}`);
+
+/**
+ * A copy of a profile (auth0-spa-js's `getUser()`, auth0-react's `user`, or the ID token claims)
+ * without the Fauna claims, for everything that shows, logs or sends a profile: they carry a live
+ * secret. Drops `<namespace>fauna_secret` and `<namespace>fauna_secret_exp`, and any other
+ * `…/fauna_secret(_exp)` claim, so a mistyped namespace still leaves no secret behind. The input
+ * is not changed; undefined stays undefined.
+ */
+export function withoutFaunaClaims<T extends object>(user: T, namespace: string): T;
+export function withoutFaunaClaims<T extends object>(user: T | undefined, namespace: string): T | undefined;
+export function withoutFaunaClaims<T extends object>(user: T | undefined, namespace: string): T | undefined {
+  const ns = normalizeNamespace(namespace);
+  if (user === undefined) return undefined;
+  if (typeof user !== 'object' || user === null) {
+    throw new FaunaClientError('ERR_OPTIONS_INVALID', 'withoutFaunaClaims takes a profile object (getUser(), getIdTokenClaims())');
+  }
+  const named = new Set([`${ns}${SECRET_CLAIM}`, `${ns}${SECRET_EXP_CLAIM}`]);
+  const copy: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries(user)) if (!named.has(name) && !isFaunaClaimName(name)) copy[name] = value;
+  return copy as T;
+}
+
 /** Why the claim is absent, as far as the claims tell: another namespace, or no Action at all. */
 function missingClaimHint(claims: IdTokenClaims): string {
   const elsewhere = Object.keys(claims).find((name) => name.endsWith(`/${SECRET_CLAIM}`));

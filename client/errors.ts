@@ -16,8 +16,13 @@ export type FaunaClientErrorCode =
   | 'ERR_RENEW_FAILED'
   /** Fauna refused the secret (401) again right after a renewal: the login was revoked. */
   | 'ERR_SECRET_REJECTED'
-  /** The session was logged out: create a new one after the next login. */
+  /** The session was logged out (here or in another tab): create a new one after the next login. */
   | 'ERR_LOGGED_OUT'
+  /**
+   * Fresh claims (a renewal, or another tab's login) are of another account than the session's
+   * first login (`iss`/`sub`), or have no `sub`: the session is closed, nothing sent with them.
+   */
+  | 'ERR_ACCOUNT_CHANGED'
   /** Fauna did not confirm the end of the login; the session is closed anyway. */
   | 'ERR_LOGOUT_FAILED'
   /** A FaunaSessionOptions field is missing or malformed. */

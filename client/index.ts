@@ -4,5 +4,13 @@
  * see docs/in-your-app.md.
  */
 export { FaunaClientError, type FaunaClientErrorCode } from './errors';
-export { readFaunaLogin, type FaunaLogin, type IdTokenClaims } from './claims';
-export { END_LOGIN_FUNCTION, FaunaSession, type FaunaSessionOptions } from './session';
+export { readAccount, readFaunaLogin, withoutFaunaClaims, type Account, type FaunaLogin, type IdTokenClaims } from './claims';
+export {
+  END_ALL_LOGINS_FUNCTION,
+  END_LOGIN_FUNCTION,
+  FaunaSession,
+  MAX_HELD_LOGINS,
+  type FaunaSessionOptions,
+  type LogoutOptions,
+} from './session';
+export type { TabMessage } from './tab-sync';

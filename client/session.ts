@@ -1,23 +1,30 @@
 import { errors as faunaErrors, query as q, type Client, type ExprArg, type QueryOptions } from 'faunadb';
 import { createFaunaClient, type FetchLike } from '../actions/lib/fauna-client';
-import { END_LOGIN_FUNCTION } from '../actions/lib/schema-names';
+import { END_ALL_LOGINS_FUNCTION, END_LOGIN_FUNCTION } from '../actions/lib/schema-names';
 import { parseFaunaEndpoint } from '../actions/lib/setting-parsers';
-import { normalizeNamespace, readFaunaLogin, type FaunaLogin, type IdTokenClaims } from './claims';
+import { normalizeNamespace, readAccount, readFaunaLogin, type Account, type FaunaLogin, type IdTokenClaims } from './claims';
 import { FaunaClientError } from './errors';
+import { openTabSync, type TabMessage, type TabSync } from './tab-sync';
 
 /**
- * The Fauna function a minted secret calls to end its own login at once (fauna/functions.ts
- * END_LOGIN): it deletes the caller's auth0_jwt document, which the core re-reads uncached on
- * every request, and its tokens.
+ * The Fauna functions a minted secret calls at logout (fauna/functions.ts): `end_login` ends the
+ * caller's logins in its Auth0 session, `end_all_logins` every login of the caller's user. Both
+ * delete the logins' auth0_jwt documents, which the core re-reads uncached on every request.
  */
-export { END_LOGIN_FUNCTION };
+export { END_ALL_LOGINS_FUNCTION, END_LOGIN_FUNCTION };
 
 const DEFAULT_RENEW_BEFORE_MS = 60_000;
 // After a renewal before expiry failed, the held secret is used and renewal retried no sooner.
 const RENEW_RETRY_MS = 5_000;
+/**
+ * The most logins a session remembers to end at logout. Each renewal adds one; the oldest beyond
+ * this are forgotten (the login function caps a user's live logins too, ending the oldest), so a
+ * tab open for weeks does not grow without bound or send hundreds of requests at logout.
+ */
+export const MAX_HELD_LOGINS = 64;
 
 export interface FaunaSessionOptions {
-  /** The Fauna endpoint, e.g. http://127.0.0.1:8443 (scheme, host, optional port). */
+  /** The Fauna endpoint, e.g. https://fauna.example.com:8443 (http only to a loopback host). */
   readonly endpoint: string;
   /** The login Action's CLAIM_NAMESPACE (a trailing '/' is added, as the Action does). */
   readonly namespace: string;
@@ -38,6 +45,27 @@ export interface FaunaSessionOptions {
    * with it and renewal is tried again later. Failures that stop a query reject that query.
    */
   readonly onRenewError?: (error: FaunaClientError) => void;
+  /**
+   * Told once when the session closes without this page calling `logout()`: another tab of the
+   * app logged out (`ERR_LOGGED_OUT`), or a renewal or another tab brought another account
+   * (`ERR_ACCOUNT_CHANGED`). Drop what you show of the user; with auth0-spa-js also clear its
+   * cache (`logout({ openUrl: false })`).
+   */
+  readonly onClose?: (reason: FaunaClientError) => void;
+  /**
+   * The BroadcastChannel through which the app's tabs tell each other about logouts and logins;
+   * default `auth0-fauna:<namespace>`, `false` for none. Without BroadcastChannel (old runtimes)
+   * each tab learns at its next renewal.
+   */
+  readonly tabSync?: string | false;
+}
+
+export interface LogoutOptions {
+  /**
+   * End every login of the user, on every device and browser (`end_all_logins`), not only those
+   * of this browser's Auth0 session (`end_login`).
+   */
+  readonly everywhere?: boolean;
 }
 
 /** One login's secret as the session holds it. */
@@ -55,6 +83,8 @@ interface SessionSettings {
   readonly now: () => number;
   readonly fetch: FetchLike;
   readonly onRenewError: ((error: FaunaClientError) => void) | undefined;
+  readonly onClose: ((reason: FaunaClientError) => void) | undefined;
+  readonly tabSync: string | false;
 }
 
 function invalidOption(message: string): FaunaClientError {
@@ -78,48 +108,72 @@ function resolveOptions(options: FaunaSessionOptions): SessionSettings {
   }
   const fetchImpl = options.fetch ?? (typeof globalThis.fetch === 'function' ? globalThis.fetch.bind(globalThis) : undefined);
   if (typeof fetchImpl !== 'function') throw invalidOption('fetch is required where there is no global fetch');
+  const tabSync = options.tabSync;
+  if (tabSync !== undefined && tabSync !== false && (typeof tabSync !== 'string' || tabSync.trim() === '')) {
+    throw invalidOption('tabSync must be a channel name or false');
+  }
+  const namespace = normalizeNamespace(options.namespace);
   return {
     endpoint,
-    namespace: normalizeNamespace(options.namespace),
+    namespace,
     renew: options.renew,
     renewBeforeMs,
     now: options.now ?? Date.now,
     fetch: fetchImpl,
     onRenewError: options.onRenewError,
+    onClose: options.onClose,
+    tabSync: tabSync ?? `auth0-fauna:${namespace}`,
   };
 }
 
 const isUnauthorized = (err: unknown): boolean =>
   err instanceof faunaErrors.FaunaHTTPError && err.requestResult.statusCode === 401;
 
+const accountChanged = (why: string): FaunaClientError =>
+  new FaunaClientError(
+    'ERR_ACCOUNT_CHANGED',
+    `${why}: this session stays with the account it was created for and is now closed; no request was sent with the other account's secret. Clear the login cache and start over (FaunaSession.fromClaims after the next login)`,
+  );
+
+const loggedOut = (where: string): FaunaClientError =>
+  new FaunaClientError('ERR_LOGGED_OUT', `the app was logged out ${where}; after the next login create a new session with FaunaSession.fromClaims`);
+
 /**
  * A logged-in user's Fauna access: queries with the secret of the current login, renewed
  * through the app's `renew` callback before it expires or once after Fauna refuses it, and ended
- * in Fauna at logout.
+ * in Fauna at logout. Pinned to the account (`iss`, `sub`) of its first claims: a renewal that
+ * brings another account closes it (ERR_ACCOUNT_CHANGED).
  */
 export class FaunaSession {
   private readonly settings: SessionSettings;
+  private readonly account: Account;
   private current: HeldLogin | undefined;
   private lastExpiresAt: number;
-  /** Every login this session received, so logout can end those still alive. */
-  private readonly received = new Set<HeldLogin>();
+  /** The logins this session received (oldest first), so logout can end each. */
+  private readonly received: HeldLogin[] = [];
   /** The one renewal in flight; every query that needs it waits for this promise. */
   private renewal: Promise<HeldLogin> | undefined;
   private renewalReported: Promise<HeldLogin> | undefined;
   private retryRenewalAt = 0;
-  private logoutDone: Promise<void> | undefined;
+  /** Set once the session is closed: by logout(), another tab, or another account. */
+  private closed: { readonly reason: FaunaClientError; readonly ended: Promise<void> } | undefined;
+  private readonly tabs: TabSync | undefined;
 
-  private constructor(first: FaunaLogin, settings: SessionSettings) {
+  private constructor(first: FaunaLogin, account: Account, settings: SessionSettings) {
     this.settings = settings;
+    this.account = account;
     // An already expired login is accepted: the first query renews it.
     this.current = this.hold(first);
     this.lastExpiresAt = first.expiresAt;
+    this.tabs = settings.tabSync === false ? undefined : openTabSync(settings.tabSync, (message) => this.heardFromTab(message));
+    this.tabs?.post({ type: 'auth0-fauna:login', iss: account.iss, sub: account.sub });
   }
 
   /** A session from the claims of the ID token the login returned (`getIdTokenClaims()`). */
   static fromClaims(claims: IdTokenClaims | undefined, options: FaunaSessionOptions): FaunaSession {
     const settings = resolveOptions(options);
-    return new FaunaSession(readFaunaLogin(claims, settings.namespace), settings);
+    const login = readFaunaLogin(claims, settings.namespace);
+    return new FaunaSession(login, readAccount(claims as IdTokenClaims), settings);
   }
 
   /** Epoch ms at which the current secret expires. */
@@ -127,9 +181,19 @@ export class FaunaSession {
     return this.lastExpiresAt;
   }
 
-  /** True once logout() was called. */
+  /** True once the session is closed: logout(), another tab's logout, or another account. */
   get loggedOut(): boolean {
-    return this.logoutDone !== undefined;
+    return this.closed !== undefined;
+  }
+
+  /** Why the session closed (ERR_LOGGED_OUT, ERR_ACCOUNT_CHANGED), or undefined while open. */
+  get closedReason(): FaunaClientError | undefined {
+    return this.closed?.reason;
+  }
+
+  /** The account the session is pinned to: the first login's `iss` and `sub`. */
+  get pinnedAccount(): Account {
+    return this.account;
   }
 
   /**
@@ -167,20 +231,22 @@ export class FaunaSession {
   }
 
   /**
-   * Ends the login in Fauna at once, before the app drops the secret: calls end_login with every
-   * secret this session received that has not expired (a 401 means already ended). From the
-   * call on the session refuses queries (ERR_LOGGED_OUT). Rejects with ERR_LOGOUT_FAILED when
-   * Fauna did not confirm; the session is closed all the same.
+   * Ends the logins in Fauna at once, before the app drops the secret: `end_login` with every
+   * secret this session received, whatever the local clock says of their expiry (a 401 means
+   * already ended), or with `{ everywhere: true }` `end_all_logins` for every login of the user.
+   * Tells the app's other tabs, which close too. From the call on the session refuses queries
+   * (ERR_LOGGED_OUT). Rejects with ERR_LOGOUT_FAILED when Fauna did not confirm; the session is
+   * closed all the same.
    */
-  logout(): Promise<void> {
-    this.logoutDone ??= this.endLogins();
-    return this.logoutDone;
+  logout(options: LogoutOptions = {}): Promise<void> {
+    if (this.closed !== undefined) return this.closed.ended;
+    const everywhere = options.everywhere === true;
+    this.tabs?.post({ type: 'auth0-fauna:logout', everywhere });
+    return this.close(loggedOut(everywhere ? 'everywhere' : 'in this tab'), everywhere ? () => this.endEverywhere() : () => this.endHeldLogins());
   }
 
   private hold(login: FaunaLogin): HeldLogin {
     const now = this.settings.now();
-    // Expired logins need no ending at logout: forget them, and their secrets.
-    for (const old of this.received) if (old.expiresAt <= now) this.received.delete(old);
     const lifetime = Math.max(0, login.expiresAt - now);
     const held: HeldLogin = {
       secret: login.secret,
@@ -190,15 +256,47 @@ export class FaunaSession {
       renewAt: login.expiresAt - Math.min(this.settings.renewBeforeMs, lifetime / 2),
       client: createFaunaClient({ faunaSecret: login.secret, faunaEndpoint: this.settings.endpoint }, this.settings.fetch),
     };
-    this.received.add(held);
+    this.received.push(held);
+    if (this.received.length > MAX_HELD_LOGINS) this.received.splice(0, this.received.length - MAX_HELD_LOGINS);
     return held;
   }
 
   private assertOpen(): HeldLogin {
-    if (this.logoutDone !== undefined || this.current === undefined) {
-      throw new FaunaClientError('ERR_LOGGED_OUT', 'this Fauna session was logged out; after the next login create a new one with FaunaSession.fromClaims');
-    }
+    if (this.closed !== undefined) throw this.closed.reason;
+    if (this.current === undefined) throw loggedOut('in this tab');
     return this.current;
+  }
+
+  /**
+   * Closes the session for `reason` and ends its logins with `end`. Every later call rejects
+   * with `reason`. The returned promise is the ending's; when nobody waits for it (another tab,
+   * another account) its failure is not an unhandled rejection.
+   */
+  private close(reason: FaunaClientError, end: () => Promise<void>): Promise<void> {
+    this.current = undefined;
+    const ended = (async () => {
+      // A renewal in flight still brings a login of this account: wait, so it is ended too.
+      await this.renewal?.catch(() => undefined);
+      await end();
+    })();
+    this.closed = { reason, ended };
+    ended.catch(() => undefined).finally(() => this.tabs?.close());
+    return ended;
+  }
+
+  /** Closed by something other than this page's logout(): tell the app. */
+  private closeBy(reason: FaunaClientError): void {
+    if (this.closed !== undefined) return;
+    void this.close(reason, () => this.endHeldLogins()).catch(() => undefined);
+    this.settings.onClose?.(reason);
+  }
+
+  private heardFromTab(message: TabMessage): void {
+    if (message.type === 'auth0-fauna:logout') {
+      this.closeBy(loggedOut(message.everywhere ? 'everywhere from another tab' : 'in another tab'));
+    } else if (message.sub !== this.account.sub || message.iss !== this.account.iss) {
+      this.closeBy(accountChanged('another tab of the app signed in as another account'));
+    }
   }
 
   private async usableLogin(): Promise<HeldLogin> {
@@ -243,6 +341,13 @@ export class FaunaSession {
     } catch (err) {
       throw this.renewalFailed('renew() threw (see cause): the user may need to log in again', err);
     }
+    // Before anything else of the claims is read: a secret of another account is never held.
+    const problem = this.otherAccount(claims);
+    if (problem !== undefined) {
+      const err = accountChanged(problem);
+      this.closeBy(err);
+      throw err;
+    }
     let fresh: FaunaLogin;
     try {
       fresh = readFaunaLogin(claims, this.settings.namespace);
@@ -259,11 +364,22 @@ export class FaunaSession {
     const held = this.hold(fresh);
     this.retryRenewalAt = 0;
     // A logout that began meanwhile still ends this login (it waits for the renewal).
-    if (this.logoutDone === undefined) {
+    if (this.closed === undefined) {
       this.current = held;
       this.lastExpiresAt = held.expiresAt;
     }
     return held;
+  }
+
+  /** Why fresh claims are not of the pinned account, or undefined when they are. */
+  private otherAccount(claims: IdTokenClaims | undefined): string | undefined {
+    // No claims at all is a failed renewal (ERR_RENEW_FAILED), not another account.
+    if (claims === undefined || claims === null || typeof claims !== 'object') return undefined;
+    if (typeof claims.sub !== 'string' || claims.sub === '') return 'renew() gave claims without a sub';
+    if (claims.sub !== this.account.sub) return 'renew() gave claims of another account (sub differs: another login in this browser, or linked accounts)';
+    const iss = typeof claims.iss === 'string' ? claims.iss : undefined;
+    if (iss !== this.account.iss) return 'renew() gave claims from another issuer (iss differs)';
+    return undefined;
   }
 
   private renewalFailed(message: string, cause: unknown): FaunaClientError {
@@ -271,14 +387,13 @@ export class FaunaSession {
     return new FaunaClientError('ERR_RENEW_FAILED', message, cause === undefined ? undefined : { cause });
   }
 
-  private async endLogins(): Promise<void> {
-    this.current = undefined;
-    await this.renewal?.catch(() => undefined);
-    const now = this.settings.now();
-    const live = [...this.received].filter((login) => login.expiresAt > now);
-    this.received.clear();
-    const outcomes = await Promise.allSettled(live.map((login) => login.client.query(q.Call(q.Function(END_LOGIN_FUNCTION)))));
-    // 401: the login had already ended (revoked, or expired on the server's clock).
+  private takeHeldLogins(): HeldLogin[] {
+    return this.received.splice(0, this.received.length);
+  }
+
+  /** end_login with every held secret; a 401 means that login had ended already. */
+  private async endHeldLogins(logins: readonly HeldLogin[] = this.takeHeldLogins()): Promise<void> {
+    const outcomes = await Promise.allSettled(logins.map((login) => login.client.query(q.Call(q.Function(END_LOGIN_FUNCTION)))));
     const failure = outcomes.find((o): o is PromiseRejectedResult => o.status === 'rejected' && !isUnauthorized(o.reason));
     if (failure !== undefined) {
       throw new FaunaClientError(
@@ -286,6 +401,53 @@ export class FaunaSession {
         `Fauna did not end the login (see cause), so its secret stays valid until it expires; the session is closed. Check the endpoint and that npm run setup:fauna created ${END_LOGIN_FUNCTION}`,
         { cause: failure.reason },
       );
+    }
+  }
+
+  /**
+   * end_all_logins with the newest held login still alive; when every held one has ended
+   * (revoked), one renewal brings a live one, if the user's Auth0 session still stands.
+   */
+  private async endEverywhere(): Promise<void> {
+    const logins = this.takeHeldLogins();
+    const endAll = (login: HeldLogin) => login.client.query(q.Call(q.Function(END_ALL_LOGINS_FUNCTION)));
+    const failed = (cause: unknown) =>
+      new FaunaClientError(
+        'ERR_LOGOUT_FAILED',
+        `Fauna did not end the user's logins everywhere (see cause); the session is closed. Check the endpoint and that npm run setup:fauna created ${END_ALL_LOGINS_FUNCTION}`,
+        { cause },
+      );
+    for (const login of [...logins].reverse()) {
+      try {
+        await endAll(login);
+        return;
+      } catch (err) {
+        if (!isUnauthorized(err)) {
+          // At least this browser's logins end.
+          await this.endHeldLogins(logins).catch(() => undefined);
+          throw failed(err);
+        }
+      }
+    }
+    let claims: IdTokenClaims | undefined;
+    try {
+      claims = await this.settings.renew();
+    } catch (err) {
+      throw failed(err);
+    }
+    if (this.otherAccount(claims) !== undefined) throw failed(accountChanged('renew() brought another account'));
+    let live: FaunaLogin;
+    try {
+      live = readFaunaLogin(claims, this.settings.namespace);
+    } catch (err) {
+      throw failed(err);
+    }
+    const held = this.hold(live);
+    this.takeHeldLogins();
+    try {
+      await endAll(held);
+    } catch (err) {
+      throw failed(err);
     }
   }
 }

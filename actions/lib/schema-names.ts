@@ -12,6 +12,7 @@ export const TOKENS_BY_INSTANCE_INDEX = 'tokens_by_instance';
 export const CURRENT_USER_FUNCTION = 'current_user';
 /** UDF a minted secret calls to end its own login at once (the app's logout). */
 export const END_LOGIN_FUNCTION = 'end_login';
+export const END_ALL_LOGINS_FUNCTION = 'end_all_logins';
 /** Role of the login Action's key: upsert users, create auth0_jwt documents, mint their tokens. */
 export const LOGIN_ACTION_ROLE = 'auth0_fauna_login_action';
 /** Role of the revocation key: find a user's auth0_jwt documents and delete them and their tokens. */

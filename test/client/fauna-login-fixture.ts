@@ -8,6 +8,8 @@ import { runSetup } from '../../scripts/setup-fauna';
 import { TEST_ENDPOINT } from '../support/fauna-wire';
 
 export const NAMESPACE = 'https://app.example.com/';
+/** The `iss` of every ID token the fixture's logins stand for. */
+export const ISSUER = 'https://tenant.example.com/';
 export const START = Date.UTC(2026, 10, 29, 12, 0, 0);
 
 /**
@@ -46,7 +48,7 @@ export async function createLoginFixture(): Promise<LoginFixture> {
     async login(user = 'auth0|alice', ttlSeconds = 3600) {
       const result = await admin.query<LoginQueryResult>(buildLoginQuery({ auth0UserId: user, name: user, clientId: 'spa', ttlSeconds }));
       minted.push(result.secret);
-      return { sub: user, aud: 'spa', ...loginClaims(NAMESPACE, result.secret, result.exp) };
+      return { iss: ISSUER, sub: user, aud: 'spa', ...loginClaims(NAMESPACE, result.secret, result.exp) };
     },
     clientFor: (secret) => createFaunaClient({ faunaEndpoint: TEST_ENDPOINT, faunaSecret: secret }, fake.fetch),
     async revokeAllLogins() {

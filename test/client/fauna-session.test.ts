@@ -1,9 +1,10 @@
 import { errors as faunaErrors, query as q } from 'faunadb';
-import { END_LOGIN_FUNCTION, FaunaClientError, FaunaSession, type FaunaSessionOptions } from '../../client';
+import { END_LOGIN_FUNCTION, FaunaClientError, FaunaSession, MAX_HELD_LOGINS, type FaunaSessionOptions } from '../../client';
 import { AUTH0_JWT_COLLECTION } from '../../actions/lib/schema-names';
 import { END_LOGIN } from '../../fauna/functions';
 import { TEST_ENDPOINT } from '../support/fauna-wire';
 import {
+  ISSUER,
   NAMESPACE,
   createLoginFixture,
   describeError,
@@ -42,6 +43,8 @@ async function sessionFor(overrides: Partial<FaunaSessionOptions> = {}, user = '
       renewCalls += 1;
       return fx.login(user, ttlSeconds);
     },
+    // Each test that is about other tabs names its own channel.
+    tabSync: false,
     ...overrides,
   });
 }
@@ -210,7 +213,7 @@ describe('FaunaSession renewal failures', () => {
   }
 
   it('claims without a secret: ERR_RENEW_FAILED caused by the claims error', async () => {
-    const err = await renewFailure(async () => ({ sub: 'auth0|alice' }));
+    const err = await renewFailure(async () => ({ iss: ISSUER, sub: 'auth0|alice' }));
     expect(err.code).toBe('ERR_RENEW_FAILED');
     expect((err.cause as FaunaClientError).code).toBe('ERR_CLAIM_MISSING');
     expect(err.message).toMatch(/renew\(\) gave no usable Fauna login: the ID token has no .*fauna_secret claim/);
@@ -323,14 +326,26 @@ describe('FaunaSession.logout', () => {
     expect(await fx.clientFor(stillLive).query(WHO_AM_I)).toBeDefined();
   });
 
-  it('leaves out logins that have expired: nothing to end, no request', async () => {
+  it('ends every held login whatever the local clock says of its expiry (a clock ahead must not spare one)', async () => {
     const session = await sessionFor({}, 'auth0|alice', 60);
-    fx.clock.now = session.expiresAt;
-    await caller(session); // renewed: the first login has expired
-    fx.clock.now += 1_000;
+    await session.renewNow();
+    // The page's clock jumps a day ahead: by it both logins expired, by Fauna's neither has.
+    const pageClock = { ahead: 86_400_000 };
+    const ahead = await sessionFor({ now: () => fx.clock.now + pageClock.ahead });
     bearers.length = 0;
     await session.logout();
-    expect(bearers).toEqual([fx.minted[1]]);
+    await ahead.logout();
+    expect([...bearers].sort()).toEqual([...fx.minted].sort());
+    for (const secret of fx.minted) await expect(fx.clientFor(secret).query(WHO_AM_I)).rejects.toBeInstanceOf(faunaErrors.Unauthorized);
+  });
+
+  it(`remembers at most ${MAX_HELD_LOGINS} logins to end (the newest)`, async () => {
+    const session = await sessionFor();
+    for (let i = 0; i < MAX_HELD_LOGINS + 2; i += 1) await session.renewNow();
+    bearers.length = 0;
+    await session.logout();
+    expect(bearers).toHaveLength(MAX_HELD_LOGINS);
+    expect(new Set(bearers)).toEqual(new Set(fx.minted.slice(-MAX_HELD_LOGINS)));
   });
 
   it('a logout during a renewal also ends the login that renewal brings; the waiting query is refused', async () => {
