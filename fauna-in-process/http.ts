@@ -13,6 +13,11 @@ export interface ServeOptions {
   readonly port?: number;
   /** Origins allowed by CORS, e.g. `http://localhost:3000`; '*' allows any. Default: none (no CORS headers). */
   readonly allowOrigins?: readonly string[] | '*';
+  /**
+   * Called first for every request with the server's port; returning false means it has
+   * answered (e.g. 403 to a foreign `Host`, against DNS rebinding). Default: every request.
+   */
+  readonly admit?: (req: IncomingMessage, res: ServerResponse, port: number) => boolean;
 }
 
 export interface ServedFauna {
@@ -79,6 +84,7 @@ async function answer(fake: FakeFauna, options: ServeOptions, req: IncomingMessa
 /** Serves `fake` on 127.0.0.1; close() stops it and drops open connections. */
 export async function serveInProcessFauna(fake: FakeFauna, options: ServeOptions = {}): Promise<ServedFauna> {
   const server = createServer((req, res) => {
+    if (options.admit !== undefined && !options.admit(req, res, (server.address() as AddressInfo).port)) return;
     answer(fake, options, req, res).catch((err: unknown) => {
       // An evaluator bug, not a Fauna answer: say so plainly rather than hang the client.
       if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json;charset=utf-8' });

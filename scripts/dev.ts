@@ -3,8 +3,10 @@
  * - the example app (examples/spa, bundled with esbuild), its config.json made for the two below;
  * - the dev login: an OpenID Connect provider at Auth0's paths that runs the BUILT
  *   dist/actions/fauna-login.js on every ID token it issues (scripts/dev/login.ts);
- * - Fauna: FAUNA_ENDPOINT + FAUNA_SECRET when set, otherwise the in-process Fauna over HTTP with
- *   the schema and the login key made by setup:fauna's own code.
+ * - Fauna: the in-process Fauna over HTTP with the schema and the login key made by setup:fauna's
+ *   own code; FAUNA_ENDPOINT + FAUNA_SECRET only when DEV_USE_CONFIGURED_FAUNA=1 asks for them
+ *   (`.env` holds the deploy's keys, and a dev login mints without a password).
+ * Each server answers only `Host: localhost|127.0.0.1:<its port>` (403 otherwise: DNS rebinding).
  * Ports: DEV_APP_PORT (3000), DEV_LOGIN_PORT (3001), DEV_FAUNA_PORT (8443), from the environment
  * or `.env`. Ctrl-C stops all three.
  */
@@ -16,10 +18,11 @@ import { SettingsError } from '../actions/lib/errors';
 import { redact } from '../actions/lib/log';
 import { parseClaimNamespace, parseLoginSettings, readSettings } from '../actions/lib/settings';
 import type { ExampleAppConfig } from '../examples/spa/src/config';
-import { actionSettingsFrom, readEnvironment, type EnvBag } from './environment';
+import { CONFIGURED_FAUNA_OPT_IN, actionSettingsFrom, chooseFauna, readEnvironment, type EnvBag } from './environment';
 import { DevError } from './dev/dev-error';
 import { startInProcessFauna } from './dev/dev-fauna';
 import { buildExampleApp, exampleAppHandler, readExampleAppConfig } from './dev/example-app';
+import { refuseForeignHost } from './dev/host-check';
 import { createDevLogin } from './dev/login';
 import { assertLoginActionBuilt, loadPostLoginAction } from './dev/post-login-action';
 import { readDevUsers } from './dev/users';
@@ -48,6 +51,10 @@ export interface RunningDev {
   readonly loginUrl: string;
   readonly faunaUrl: string;
   readonly faunaMode: 'in-process' | 'configured';
+  /** In-process, though FAUNA_ENDPOINT or FAUNA_SECRET is set (without DEV_USE_CONFIGURED_FAUNA=1). */
+  readonly configuredFaunaIgnored: boolean;
+  /** ALLOWED_CLIENT_IDS from the environment named other clients: the dev login has its own one. */
+  readonly allowedClientIdsIgnored: boolean;
   readonly clientId: string;
   readonly claimNamespace: string;
   readonly secretTtlSeconds: number;
@@ -111,10 +118,11 @@ function closeServer(server: Server): Promise<void> {
   });
 }
 
-/** A server whose handler is set once everything it needs is up. */
+/** A server whose handler is set once everything it needs is up; only its own Host is answered. */
 function lateBoundServer(): { server: Server; bind(handler: (req: IncomingMessage, res: ServerResponse) => void): void } {
   let handler: ((req: IncomingMessage, res: ServerResponse) => void) | undefined;
   const server = createServer((req, res) => {
+    if (!refuseForeignHost(req, res, (server.address() as AddressInfo).port)) return;
     if (handler === undefined) res.writeHead(503, { 'retry-after': '1' }).end('starting');
     else handler(req, res);
   });
@@ -130,15 +138,12 @@ export async function startDev(options: StartDevOptions): Promise<RunningDev> {
   const ports = { app: readPort(env, 'DEV_APP_PORT'), login: readPort(env, 'DEV_LOGIN_PORT'), fauna: readPort(env, 'DEV_FAUNA_PORT') };
   const renewBeforeMs = readRenewBeforeMs(env);
   const given = actionSettingsFrom(env);
-  const hasEndpoint = given.FAUNA_ENDPOINT !== undefined;
-  if (hasEndpoint !== (given.FAUNA_SECRET !== undefined)) {
-    throw settingProblem(
-      `${hasEndpoint ? 'FAUNA_SECRET' : 'FAUNA_ENDPOINT'} is missing: set both FAUNA_ENDPOINT and FAUNA_SECRET (the login Action's key) to use your Fauna, or neither for the in-process one.`,
-    );
-  }
-  checked(() => readSettings(given, ['FAUNA_SECRET_TTL', 'ALLOWED_CLIENT_IDS', 'ON_FAUNA_ERROR', 'FAUNA_TIMEOUT_MS']));
+  const fauna = chooseFauna(env);
+  if ('problem' in fauna) throw settingProblem(fauna.problem);
+  checked(() => readSettings(given, ['FAUNA_SECRET_TTL', 'ON_FAUNA_ERROR', 'FAUNA_TIMEOUT_MS']));
   if (given.CLAIM_NAMESPACE !== undefined) checked(() => readSettings(given, ['CLAIM_NAMESPACE']));
-  if (hasEndpoint) checked(() => readSettings(given, ['FAUNA_ENDPOINT']));
+  // The dev login has one client, the example app; a deploy's list names the tenant's apps.
+  const allowedClientIdsIgnored = given.ALLOWED_CLIENT_IDS !== undefined && given.ALLOWED_CLIENT_IDS.trim() !== DEV_CLIENT_ID;
   const usersFile = path.resolve(env.DEV_USERS_FILE?.trim() || DEFAULT_USERS_FILE);
   const users = readDevUsers(usersFile);
   const appConfigFile = env.EXAMPLE_APP_CONFIG?.trim() || undefined;
@@ -162,14 +167,14 @@ export async function startDev(options: StartDevOptions): Promise<RunningDev> {
 
     let faunaEndpoint: string;
     let faunaSecret: string;
-    if (hasEndpoint) {
-      faunaEndpoint = given.FAUNA_ENDPOINT;
-      faunaSecret = given.FAUNA_SECRET;
+    if (fauna.use === 'configured') {
+      faunaEndpoint = fauna.endpoint;
+      faunaSecret = fauna.secret;
     } else {
-      const fauna = await startInProcessFauna({ port: ports.fauna, allowOrigins: [appOrigin] });
-      closers.push(fauna.close);
-      faunaEndpoint = fauna.url;
-      faunaSecret = fauna.loginKey;
+      const inProcess = await startInProcessFauna({ port: ports.fauna, allowOrigins: [appOrigin] });
+      closers.push(inProcess.close);
+      faunaEndpoint = inProcess.url;
+      faunaSecret = inProcess.loginKey;
     }
 
     const secrets = {
@@ -177,6 +182,7 @@ export async function startDev(options: StartDevOptions): Promise<RunningDev> {
       FAUNA_ENDPOINT: faunaEndpoint,
       FAUNA_SECRET: faunaSecret,
       CLAIM_NAMESPACE: given.CLAIM_NAMESPACE ?? `${appOrigin}/`,
+      ALLOWED_CLIENT_IDS: DEV_CLIENT_ID,
     };
     const settings = checked(() => parseLoginSettings(secrets));
     // The Action redacts its own lines; this guards the dev servers' (e.g. an error's message).
@@ -206,7 +212,9 @@ export async function startDev(options: StartDevOptions): Promise<RunningDev> {
       appUrl: appOrigin,
       loginUrl,
       faunaUrl: faunaEndpoint,
-      faunaMode: hasEndpoint ? 'configured' : 'in-process',
+      faunaMode: fauna.use,
+      configuredFaunaIgnored: fauna.use === 'in-process' && fauna.ignored,
+      allowedClientIdsIgnored,
       clientId: DEV_CLIENT_ID,
       claimNamespace: namespace,
       secretTtlSeconds: settings.secretTtlSeconds,
@@ -233,9 +241,13 @@ export function describeDev(dev: RunningDev): string[] {
     `  Login   ${dev.loginUrl}   dev login at Auth0's paths, running dist/actions/fauna-login.js; users: ${dev.userIds.join(', ')} (${rel(dev.usersFile)})`,
     dev.faunaMode === 'in-process'
       ? `  Fauna   ${dev.faunaUrl}   IN-PROCESS: in memory, an FQL v4 subset for trying the flow; everything in it is gone on exit`
-      : `  Fauna   ${dev.faunaUrl}   your Fauna (FAUNA_ENDPOINT, FAUNA_SECRET)`,
+      : `  Fauna   ${dev.faunaUrl}   YOUR Fauna (${CONFIGURED_FAUNA_OPT_IN}=1, FAUNA_ENDPOINT, FAUNA_SECRET): the dev login mints real secrets in it, without a password`,
+    ...(dev.configuredFaunaIgnored
+      ? [`          FAUNA_ENDPOINT/FAUNA_SECRET are set (environment or .env) and NOT used; ${CONFIGURED_FAUNA_OPT_IN}=1 would use them`]
+      : []),
     '',
     `  CLAIM_NAMESPACE   ${dev.claimNamespace}`,
+    `  ALLOWED_CLIENT_IDS  ${dev.clientId}${dev.allowedClientIdsIgnored ? '   (the dev login\'s own client; ALLOWED_CLIENT_IDS from the environment is for your tenant)' : ''}`,
     `  FAUNA_SECRET_TTL  ${dev.secretTtlSeconds} s    ON_FAUNA_ERROR  ${dev.onFaunaError}`,
     '',
     `Open ${dev.appUrl} and log in. Ctrl-C stops all three.`,

@@ -10,6 +10,7 @@ import { FakeFauna } from '../../fauna-in-process';
 import { serveInProcessFauna } from '../../fauna-in-process/http';
 import { applyProjectSchema } from '../../fauna-in-process/project-schema';
 import { DevError } from './dev-error';
+import { refuseForeignHost } from './host-check';
 
 export interface DevFauna {
   /** e.g. `http://127.0.0.1:8443` */
@@ -32,7 +33,7 @@ export async function startInProcessFauna(options: { port: number; allowOrigins:
   const fake = new FakeFauna({ secrets: { [adminKey]: 'admin' }, tokenCacheMs: TOKEN_CACHE_MS });
   let served;
   try {
-    served = await serveInProcessFauna(fake, { port: options.port, allowOrigins: options.allowOrigins });
+    served = await serveInProcessFauna(fake, { port: options.port, allowOrigins: options.allowOrigins, admit: refuseForeignHost });
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') {
       throw new DevError('ERR_DEV_PORT_IN_USE', `Port ${options.port} (DEV_FAUNA_PORT) is in use: stop what holds it or set DEV_FAUNA_PORT to a free port.`);

@@ -8,6 +8,7 @@ import path from 'node:path';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { build } from 'esbuild';
 import { parseExampleAppConfig, type ExampleAppConfig } from '../../examples/spa/src/config';
+import { securityHeaders } from '../../examples/spa/src/security-headers';
 import { DevError } from './dev-error';
 
 export const EXAMPLE_APP_DIR = path.resolve(__dirname, '../../examples/spa');
@@ -60,29 +61,34 @@ const CONTENT_TYPES: Record<string, string> = {
   '.map': 'application/json; charset=utf-8',
 };
 
-/** Serves the built app and `/config.json`; a path without a file extension gets index.html (the callback is `/`). */
+/**
+ * Serves the built app and `/config.json`, every answer with the app's security headers (its
+ * Content-Security-Policy, generated from the same config); a path without a file extension
+ * gets index.html (the callback is `/`).
+ */
 export function exampleAppHandler(outDir: string, config: ExampleAppConfig): (req: IncomingMessage, res: ServerResponse) => void {
   const configBody = JSON.stringify(config, null, 2);
+  const headers = securityHeaders(config);
   return (req, res) => {
     const pathname = new URL(req.url ?? '/', 'http://localhost').pathname;
     if (req.method !== 'GET' && req.method !== 'HEAD') {
-      res.writeHead(405, { allow: 'GET, HEAD' }).end();
+      res.writeHead(405, { ...headers, allow: 'GET, HEAD' }).end();
       return;
     }
     if (pathname === '/config.json') {
-      res.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' }).end(configBody);
+      res.writeHead(200, { ...headers, 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' }).end(configBody);
       return;
     }
     const name = path.basename(pathname);
     const file = path.join(outDir, name);
     const known = CONTENT_TYPES[path.extname(name)] !== undefined && fs.existsSync(file);
     if (!known && path.extname(name) !== '') {
-      res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' }).end('Not found');
+      res.writeHead(404, { ...headers, 'content-type': 'text/plain; charset=utf-8' }).end('Not found');
       return;
     }
     const served = known ? file : path.join(outDir, 'index.html');
     res
-      .writeHead(200, { 'content-type': CONTENT_TYPES[path.extname(served)] ?? 'application/octet-stream', 'cache-control': 'no-cache' })
+      .writeHead(200, { ...headers, 'content-type': CONTENT_TYPES[path.extname(served)] ?? 'application/octet-stream', 'cache-control': 'no-cache' })
       .end(req.method === 'HEAD' ? undefined : fs.readFileSync(served));
   };
 }

@@ -97,7 +97,7 @@ export function createDevLogin(options: DevLoginOptions): DevLogin {
   const allowedClaims = new Set(options.idTokenClaimNames);
   const ranFor = new WeakSet<object>();
 
-  const postLoginInput = (ctx: KoaContextWithOIDC, user: DevUser, protocol: PostLoginInput['protocol']): PostLoginInput => ({
+  const postLoginInput = (ctx: KoaContextWithOIDC, user: DevUser, protocol: PostLoginInput['protocol'], token?: OidcToken): PostLoginInput => ({
     user,
     client: { client_id: ctx.oidc.client?.clientId ?? client.clientId, name: ctx.oidc.client?.clientName ?? client.name },
     protocol,
@@ -110,12 +110,15 @@ export function createDevLogin(options: DevLoginOptions): DevLogin {
       language: headerValue(ctx.headers['accept-language']),
       query: ctx.method === 'GET' ? ctx.query : {},
     },
-    sessionId: ctx.oidc.session?.uid,
+    // As on Auth0: logins at /authorize (interactive and silent) carry the browser session's id,
+    // refresh exchanges none.
+    sessionId: protocol === 'oauth2-refresh-token' ? undefined : ctx.oidc.session?.uid,
+    authenticatedAt: 1000 * ((protocol === 'oauth2-refresh-token' ? token?.authTime : ctx.oidc.session?.authTime()) ?? Math.floor(Date.now() / 1000)),
   });
 
   /** Runs the Action; a deny ends the flow as Auth0 does (access_denied with the reason). */
-  const runAction = async (ctx: KoaContextWithOIDC, user: DevUser, protocol: PostLoginInput['protocol']) => {
-    const result = await runPostLogin(postLoginInput(ctx, user, protocol));
+  const runAction = async (ctx: KoaContextWithOIDC, user: DevUser, protocol: PostLoginInput['protocol'], token?: OidcToken) => {
+    const result = await runPostLogin(postLoginInput(ctx, user, protocol, token));
     if (result.kind === 'denied') {
       log(`login: ${user.id} denied by the fauna-login Action (${protocol})`);
       throw new errors.AccessDenied(result.reason);
@@ -216,7 +219,7 @@ export function createDevLogin(options: DevLoginOptions): DevLogin {
       if (token?.kind === 'AuthorizationCode') {
         return account(user, pending.take(pendingKey(clientId, token.nonce, token.sessionUid)) ?? {});
       }
-      if (token?.kind === 'RefreshToken') return account(user, await runAction(ctx, user, 'oauth2-refresh-token'));
+      if (token?.kind === 'RefreshToken') return account(user, await runAction(ctx, user, 'oauth2-refresh-token', token));
       return account(user, {});
     },
     renderError: (ctx, out) => {

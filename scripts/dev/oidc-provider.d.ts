@@ -14,8 +14,11 @@ declare module 'oidc-provider' {
   }
 
   export interface OidcSession {
+    /** Stable for the browser session (kept across logins, new after a logout); tokens carry it as sessionUid. */
     readonly uid: string;
     readonly accountId?: string;
+    /** Epoch seconds of the last login. */
+    authTime(): number | undefined;
     grantIdFor(clientId: string): string | undefined;
   }
 
@@ -24,6 +27,8 @@ declare module 'oidc-provider' {
     readonly nonce?: string;
     readonly sessionUid?: string;
     readonly scope?: string;
+    /** Epoch seconds of the login the token descends from. */
+    readonly authTime?: number;
   }
 
   export interface OidcGrant {

@@ -23,7 +23,10 @@ export interface PostLoginInput {
     readonly language?: string;
     readonly query: Readonly<Record<string, unknown>>;
   };
+  /** oidc-provider's session id for logins at /authorize; none on refresh exchanges, as on Auth0. */
   readonly sessionId?: string;
+  /** When the session's user last logged in (its first factor), epoch ms. */
+  readonly authenticatedAt: number;
 }
 
 export type PostLoginResult =
@@ -91,12 +94,12 @@ export function loadPostLoginAction(secrets: Readonly<Record<string, string>>): 
         state: stringParam(input.params, 'state'),
         ui_locales: [],
       },
-      authentication: { methods: [{ name: 'pwd', timestamp: now }] },
+      authentication: { methods: [{ name: 'pwd', timestamp: new Date(input.authenticatedAt).toISOString() }] },
       authorization: { roles: [] },
       connection: { id: 'con_dev_users', name: 'dev-users', strategy: 'auth0', metadata: {} },
       organization: null,
       tenant: { id: 'dev' },
-      session: input.sessionId === undefined ? undefined : { id: input.sessionId },
+      ...(input.sessionId === undefined ? {} : { session: { id: input.sessionId } }),
       client: { client_id: input.client.client_id, name: input.client.name, metadata: {} },
       request: {
         ip: input.request.ip,
@@ -109,13 +112,16 @@ export function loadPostLoginAction(secrets: Readonly<Record<string, string>>): 
       },
       stats: { logins_count: count },
       user: { ...user, created_at: now, updated_at: now, identities: [], app_metadata: {}, user_metadata: {}, multifactor: [] },
+      // Auth0's refresh exchanges carry no session (event.refresh_token is Enterprise-only).
       secrets,
       configuration: {},
     };
 
     const recorder = recordingPostLoginApi();
     await handler(event, recorder.api as unknown as PostLoginApi);
-    if (recorder.denials.length > 0) return { kind: 'denied', reason: recorder.denials[0] };
+    // A revoked session or refresh token also ends this login, with the reason given.
+    const refusal = recorder.denials[0] ?? recorder.revocations[0]?.reason;
+    if (refusal !== undefined) return { kind: 'denied', reason: refusal };
     return { kind: 'continue', idTokenClaims: recorder.idTokenClaims, accessTokenClaims: Object.keys(recorder.accessTokenClaims) };
   };
 }

@@ -73,6 +73,7 @@ describe('the built login Action as the dev login runs it', () => {
     params: { scope: 'openid profile email', redirect_uri: 'http://localhost:3000/', response_type: 'code', state: 's', nonce: 'n' },
     request: { ip: '127.0.0.1', hostname: 'localhost:3001', method: 'GET', query: {} },
     sessionId: 'sess-1',
+    authenticatedAt: Date.now(),
   });
   let loginKey = '';
   const printed = capturePrintedLines(() => [loginKey]).lines;
@@ -98,7 +99,7 @@ describe('the built login Action as the dev login runs it', () => {
     const fake = new FakeFauna();
     loginKey = (await applyProjectSchema(fake, { keys: ['create-action-key'] })).keys['create-action-key'] ?? '';
     fake.intercept(ENDPOINT);
-    const run = loadPostLoginAction({ FAUNA_ENDPOINT: ENDPOINT, FAUNA_SECRET: loginKey, CLAIM_NAMESPACE: NS, FAUNA_SECRET_TTL: '60' });
+    const run = loadPostLoginAction({ FAUNA_ENDPOINT: ENDPOINT, FAUNA_SECRET: loginKey, CLAIM_NAMESPACE: NS, FAUNA_SECRET_TTL: '60', ALLOWED_CLIENT_IDS: 'auth0-fauna-example' });
 
     const result = await run(input('alice'));
     expect(result.kind).toBe('continue');
@@ -117,10 +118,24 @@ describe('the built login Action as the dev login runs it', () => {
       FAUNA_ENDPOINT: 'http://127.0.0.1:1',
       FAUNA_SECRET: 'fnDEV_TEST_UNREACHABLE',
       CLAIM_NAMESPACE: NS,
+      ALLOWED_CLIENT_IDS: 'auth0-fauna-example',
       ON_FAUNA_ERROR: 'deny',
       FAUNA_TIMEOUT_MS: '200',
     });
     expect(await run(input('bob'))).toEqual({ kind: 'denied', reason: DENY_REASON });
     expect(printed.join('\n')).toContain('[fauna-login]');
+  });
+
+  it("puts the session's id and its login time into the event; ends a login whose session predates a password change", async () => {
+    const run = loadPostLoginAction({ FAUNA_ENDPOINT: 'http://127.0.0.1:1', FAUNA_SECRET: 'fnDEV_TEST_NEVER_USED', CLAIM_NAMESPACE: NS, ALLOWED_CLIENT_IDS: 'auth0-fauna-example' });
+    const alice = findDevUser(readDevUsers(USERS_FILE), 'alice')!;
+    const stale: PostLoginInput = {
+      ...input('alice'),
+      user: { ...alice, last_password_reset: new Date().toISOString() },
+      authenticatedAt: Date.now() - 3_600_000,
+    };
+    // The Action revokes the session (as on Enterprise), which ends this login too.
+    expect(await run(stale)).toEqual({ kind: 'denied', reason: DENY_REASON });
+    expect(printed.join('\n')).toContain('ERR_SESSION_STALE: session revoked');
   });
 });

@@ -14,6 +14,12 @@ export interface ExampleAppConfig {
   readonly faunaEndpoint: string;
   /** Renew the Fauna secret this long before it expires (default: the helper's, 60 s). */
   readonly renewBeforeMs?: number;
+  /**
+   * Renew with refresh tokens instead of the hidden iframe (the app's Auth0 application must
+   * allow the Refresh Token grant). Their logins carry no Auth0 session id, so a logout ends
+   * them one by one; see docs/in-your-app.md.
+   */
+  readonly useRefreshTokens?: boolean;
 }
 
 const REQUIRED = ['auth0Domain', 'auth0ClientId', 'claimNamespace', 'faunaEndpoint'] as const;
@@ -31,6 +37,13 @@ export function parseExampleAppConfig(value: unknown): ExampleAppConfig {
   if (renew !== undefined && (typeof renew !== 'number' || !Number.isFinite(renew) || renew < 0)) {
     problems.push('renewBeforeMs must be a number of milliseconds, 0 or more');
   }
+  const refresh = record.useRefreshTokens;
+  if (refresh !== undefined && typeof refresh !== 'boolean') problems.push('useRefreshTokens must be true or false');
+  for (const name of ['auth0Domain', 'faunaEndpoint'] as const) {
+    if (typeof record[name] === 'string' && (record[name] as string).trim() !== '' && !isUrlOrHost(record[name] as string)) {
+      problems.push(`${name} must be a host name or an http(s) URL`);
+    }
+  }
   if (problems.length > 0) throw new Error(`config.json: ${problems.join('; ')}`);
   return {
     auth0Domain: record.auth0Domain as string,
@@ -38,5 +51,15 @@ export function parseExampleAppConfig(value: unknown): ExampleAppConfig {
     claimNamespace: record.claimNamespace as string,
     faunaEndpoint: record.faunaEndpoint as string,
     ...(renew === undefined ? {} : { renewBeforeMs: renew as number }),
+    ...(refresh === undefined ? {} : { useRefreshTokens: refresh as boolean }),
   };
+}
+
+function isUrlOrHost(value: string): boolean {
+  try {
+    const url = new URL(/^[a-z][a-z0-9+.-]*:\/\//i.test(value) ? value : `https://${value}`);
+    return url.protocol === 'https:' || url.protocol === 'http:';
+  } catch {
+    return false;
+  }
 }
