@@ -210,7 +210,10 @@ export function createDevLogin(options: DevLoginOptions): DevLogin {
       if (user === undefined) return undefined;
       const clientId = ctx.oidc.client?.clientId ?? client.clientId;
       const route = ctx.oidc.route;
-      if (token === undefined && (route === 'authorization' || route === 'resume') && !ranFor.has(ctx)) {
+      // /authorize with prompt=login loads the session's account before it sends the user to the
+      // login page: the authentication is not done yet, so the Action runs at the resume after it.
+      const loginStillAsked = route === 'authorization' && ctx.oidc.prompts.has('login');
+      if (token === undefined && (route === 'authorization' || route === 'resume') && !loginStillAsked && !ranFor.has(ctx)) {
         ranFor.add(ctx);
         const claims = await runAction(ctx, user, 'oidc-basic-profile');
         pending.put(pendingKey(clientId, ctx.oidc.params?.nonce, ctx.oidc.session?.uid), claims);

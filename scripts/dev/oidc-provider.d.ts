@@ -43,6 +43,8 @@ declare module 'oidc-provider' {
     readonly client?: OidcClient;
     readonly session?: OidcSession;
     readonly params?: Readonly<Record<string, unknown>>;
+    /** The request's `prompt` values. */
+    readonly prompts: ReadonlySet<string>;
     readonly result?: { consent?: { grantId?: string } };
     readonly provider: Provider;
   }

@@ -126,6 +126,13 @@ describe('the built login Action as the dev login runs it', () => {
     expect(printed.join('\n')).toContain('[fauna-login]');
   });
 
+  it('mints nothing for a login without the openid scope (no ID token is issued), and the login goes on', async () => {
+    const run = loadPostLoginAction({ FAUNA_ENDPOINT: 'http://127.0.0.1:1', FAUNA_SECRET: 'fnDEV_TEST_NEVER_USED', CLAIM_NAMESPACE: NS, ALLOWED_CLIENT_IDS: 'auth0-fauna-example' });
+    const result = await run({ ...input('alice'), params: { ...input('alice').params, scope: 'profile email' } });
+    expect(result).toEqual({ kind: 'continue', idTokenClaims: {}, accessTokenClaims: [] });
+    expect(printed).toEqual([expect.stringMatching(/^\[fauna-login\] ERR_OPENID_SCOPE_MISSING: /)]);
+  });
+
   it("puts the session's id and its login time into the event; ends a login whose session predates a password change", async () => {
     const run = loadPostLoginAction({ FAUNA_ENDPOINT: 'http://127.0.0.1:1', FAUNA_SECRET: 'fnDEV_TEST_NEVER_USED', CLAIM_NAMESPACE: NS, ALLOWED_CLIENT_IDS: 'auth0-fauna-example' });
     const alice = findDevUser(readDevUsers(USERS_FILE), 'alice')!;

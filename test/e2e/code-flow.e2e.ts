@@ -128,6 +128,7 @@ describe('the dev login, driven by a script (code flow with PKCE)', () => {
 describe('the dev login when Fauna is unreachable and ON_FAUNA_ERROR=deny', () => {
   it("ends the flow at the app's callback with access_denied and the Action's generic reason", async () => {
     const dev = await startDevProcess({
+      DEV_USE_CONFIGURED_FAUNA: '1',
       FAUNA_ENDPOINT: `http://127.0.0.1:${await closedPort()}`,
       FAUNA_SECRET: 'fnE2E_UNREACHABLE_FAUNA_KEY',
       ON_FAUNA_ERROR: 'deny',

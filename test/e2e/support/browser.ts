@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 
 export const SCREENSHOT_DIR = path.resolve(__dirname, '../../../test-results/e2e');
 
@@ -32,13 +32,16 @@ export async function screenshot(page: Page, name: string): Promise<string> {
   return file;
 }
 
-/** The Fauna secrets a page sent (the bearer of each request to Fauna), in order. */
-export function recordFaunaSecrets(page: Page, faunaUrl: string): string[] {
+/**
+ * The Fauna secrets a page (or every tab of a context) sent, each once, in the order first seen:
+ * the bearer of each request to Fauna.
+ */
+export function recordFaunaSecrets(target: Page | BrowserContext, faunaUrl: string): string[] {
   const secrets: string[] = [];
-  page.on('request', (request) => {
+  target.on('request', (request) => {
     if (!request.url().startsWith(faunaUrl) || request.method() !== 'POST') return;
     const bearer = /^Bearer (.+)$/.exec(request.headers().authorization ?? '')?.[1];
-    if (bearer !== undefined && secrets.at(-1) !== bearer) secrets.push(bearer);
+    if (bearer !== undefined && !secrets.includes(bearer)) secrets.push(bearer);
   });
   return secrets;
 }
@@ -50,4 +53,38 @@ export function recordLoginPageVisits(page: Page, loginUrl: string): string[] {
     if (frame === page.mainFrame() && frame.url().startsWith(loginUrl)) visits.push(new URL(frame.url()).pathname);
   });
   return visits;
+}
+
+export interface CspViolation {
+  /** The page or frame that broke its policy, without its query. */
+  readonly where: string;
+  readonly directive: string;
+  readonly blocked: string;
+}
+
+/**
+ * Records every Content-Security-Policy violation in any page and frame of `context`, for as long
+ * as it lives: the `securitypolicyviolation` event (through an init script, which Playwright
+ * injects outside the page's own policy) and Chromium's "Refused to …" console errors.
+ */
+export async function watchCspViolations(context: BrowserContext): Promise<CspViolation[]> {
+  const violations: CspViolation[] = [];
+  await context.exposeBinding('__auth0FaunaCspViolation', (_source, violation: CspViolation) => {
+    violations.push(violation);
+  });
+  await context.addInitScript(() => {
+    document.addEventListener('securitypolicyviolation', (event) => {
+      const report = (window as unknown as { __auth0FaunaCspViolation: (v: unknown) => void }).__auth0FaunaCspViolation;
+      report({ where: window.location.href.split('?')[0], directive: event.violatedDirective, blocked: event.blockedURI });
+    });
+  });
+  const watchConsole = (page: Page) =>
+    page.on('console', (message) => {
+      if (message.type() === 'error' && /Content Security Policy/i.test(message.text())) {
+        violations.push({ where: page.url().split('?')[0], directive: 'console', blocked: message.text() });
+      }
+    });
+  context.pages().forEach(watchConsole);
+  context.on('page', watchConsole);
+  return violations;
 }
