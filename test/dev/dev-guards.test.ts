@@ -2,7 +2,9 @@
  * What keeps the dev stack a dev stack: the configured Fauna only on request, answers only to its
  * own loopback Host, and the example app's security headers generated from its config.
  */
+import fs from 'node:fs';
 import { createServer, type Server } from 'node:http';
+import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import nock from 'nock';
 import { parseExampleAppConfig, type ExampleAppConfig } from '../../examples/spa/src/config';
@@ -113,6 +115,15 @@ describe("the example app's security headers", () => {
     expect(headers['content-security-policy']).toContain("connect-src 'self' http://localhost:3001 http://127.0.0.1:8443");
     expect(headers['x-content-type-options']).toBe('nosniff');
     expect(headers['referrer-policy']).toBe('no-referrer');
+  });
+
+  it('docs/in-your-app.md gives a static host exactly what the generator makes', () => {
+    const doc = fs.readFileSync(path.resolve(__dirname, '../../docs/in-your-app.md'), 'utf8');
+    const block = /```text\n(Content-Security-Policy: [^\n]+\nX-Content-Type-Options: [^\n]+\nReferrer-Policy: [^\n]+)\n```/.exec(doc)?.[1];
+    const headers = securityHeaders(tenant);
+    expect(block).toBe(
+      [`Content-Security-Policy: ${headers['content-security-policy']}`, `X-Content-Type-Options: ${headers['x-content-type-options']}`, `Referrer-Policy: ${headers['referrer-policy']}`].join('\n'),
+    );
   });
 
   it('config.json refuses what the policy could not be built from', () => {
