@@ -43,6 +43,7 @@ describe('the example app in a real browser, against npm run dev', () => {
   let sessionStart = 0;
   let loginPageVisits: string[];
   let violations: CspViolation[][] = [];
+  const consoleLines: string[] = [];
 
   beforeAll(async () => {
     // One after the other, each assigned at once: afterAll closes whatever did start.
@@ -52,6 +53,7 @@ describe('the example app in a real browser, against npm run dev', () => {
     bob = await browser.newContext({ viewport: { width: 900, height: 760 } });
     violations = [await watchCspViolations(alice), await watchCspViolations(bob)];
     page = await alice.newPage();
+    page.on('console', (message) => consoleLines.push(message.text()));
     aliceSecrets = recordFaunaSecrets(page, dev.faunaUrl);
     loginPageVisits = recordLoginPageVisits(page, dev.loginUrl);
   });
@@ -183,8 +185,9 @@ describe('the example app in a real browser, against npm run dev', () => {
     expect(dev.output()).not.toContain(held);
   });
 
-  it('broke no Content-Security-Policy rule in the whole flow', () => {
+  it('broke no Content-Security-Policy rule in the whole flow, and printed no secret to the console', () => {
     expect(violations.flat()).toEqual([]);
+    for (const secret of aliceSecrets) expect(consoleLines.join('\n')).not.toContain(secret);
   });
 });
 

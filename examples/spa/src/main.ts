@@ -71,10 +71,13 @@ function showSignedOut(reason?: string): void {
   showView('signed-out');
 }
 
-/** For developers, in the console: the error's class and code (never shown on the page). */
+/**
+ * For developers, in the console: the error's code or class, never the error object (a driver
+ * error's request result carries the Authorization header, the secret), never on the page.
+ */
 function note(context: string, err: unknown): void {
   const code = err instanceof FaunaClientError ? err.code : (oauthErrorCode(err) ?? (err instanceof Error ? err.name : typeof err));
-  console.warn(`auth0-fauna example: ${context}: ${code}`, err);
+  console.warn(`auth0-fauna example: ${context}: ${code}`);
 }
 
 async function loadConfig(): Promise<ExampleAppConfig> {
