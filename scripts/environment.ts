@@ -7,6 +7,7 @@ import { SETTINGS, readSettings, type SettingName } from '../actions/lib/setting
 export type EnvBag = Readonly<Record<string, string | undefined>>;
 
 /**
+/**
  * Names a file of settings the Fauna-side commands (setup:fauna, verify:fauna, revoke:user,
  * simulate) read over `.env`, e.g. the `.env.fauna-local` that `npm run fauna:local` writes. Set
  * it explicitly per shell or command; the commands that deploy to Auth0 never read it.
@@ -16,6 +17,8 @@ export const FAUNA_ENV_FILE_VARIABLE = 'AUTH0_FAUNA_ENV_FILE';
 export interface ReadEnvironmentOptions {
   /** Also read the file AUTH0_FAUNA_ENV_FILE names, if set (over `.env`, under the shell's values). */
   readonly faunaEnvFile?: boolean;
+  /** Told, once per file, when a file of settings is open to other users (default: stderr). */
+  readonly warn?: (line: string) => void;
 }
 
 /** The file AUTH0_FAUNA_ENV_FILE names does not exist: said with its code, never silently skipped. */
@@ -27,11 +30,16 @@ export class EnvFileError extends Error {
  * What the scripts read their settings from: `.env` in `cwd` (if any), then for the Fauna-side
  * commands the file AUTH0_FAUNA_ENV_FILE names (which must exist), overlaid by the real
  * environment, so a value set in the shell or CI always wins over a file. process.env itself is
- * left untouched, and dotenv prints nothing.
+ * left untouched, and dotenv prints nothing. These files hold keys: when others may read one,
+ * `warn` is told how to close it.
  */
 export function readEnvironment(cwd: string = process.cwd(), processEnv: EnvBag = process.env, options: ReadEnvironmentOptions = {}): EnvBag {
+  const warn = options.warn ?? ((line: string) => console.error(line));
+  const dotEnv = path.join(cwd, '.env');
+  const openDotEnv = envFilePermissionWarning(dotEnv);
+  if (openDotEnv !== undefined) warn(openDotEnv);
   const fromFile: Record<string, string> = {};
-  dotenv.config({ path: path.join(cwd, '.env'), quiet: true, processEnv: fromFile });
+  dotenv.config({ path: dotEnv, quiet: true, processEnv: fromFile });
   const named = processEnv[FAUNA_ENV_FILE_VARIABLE]?.trim() ?? '';
   if (options.faunaEnvFile === true && named !== '') {
     const file = path.resolve(cwd, named);
@@ -40,11 +48,30 @@ export function readEnvironment(cwd: string = process.cwd(), processEnv: EnvBag 
         `${FAUNA_ENV_FILE_VARIABLE} names ${named}, which does not exist: start \`npm run fauna:local\` (it writes .env.fauna-local) or unset ${FAUNA_ENV_FILE_VARIABLE}`,
       );
     }
+    const openNamed = envFilePermissionWarning(file);
+    if (openNamed !== undefined) warn(openNamed);
     dotenv.config({ path: file, quiet: true, processEnv: fromFile, override: true });
   }
   const merged: Record<string, string | undefined> = { ...fromFile };
   for (const [name, value] of Object.entries(processEnv)) if (value !== undefined) merged[name] = value;
   return merged;
+}
+
+/**
+ * A warning when `file` exists and its group or others have any permission on it (POSIX only:
+ * Windows has no such mode bits); undefined when it is private or absent.
+ */
+export function envFilePermissionWarning(file: string, platform: NodeJS.Platform = process.platform): string | undefined {
+  if (platform === 'win32') return undefined;
+  let mode: number;
+  try {
+    mode = fs.statSync(file).mode;
+  } catch {
+    return undefined;
+  }
+  if ((mode & 0o077) === 0) return undefined;
+  const shown = path.basename(file);
+  return `Warning: ${shown} is open to other users (mode ${(mode & 0o777).toString(8)}) and holds keys; run: chmod 600 ${shown}`;
 }
 
 /**

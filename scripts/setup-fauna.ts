@@ -6,7 +6,7 @@
  * Reads FAUNA_ENDPOINT and FAUNA_ADMIN_SECRET from the environment or `.env`.
  */
 import { parseArgs } from 'node:util';
-import type { Client } from 'faunadb';
+import { query as q, type Client } from 'faunadb';
 import { AuthFaunaError, FaunaQueryError, SettingsError } from '../actions/lib/errors';
 import { createFaunaClient, queryWithRetry } from '../actions/lib/fauna-client';
 import { redact } from '../actions/lib/log';
@@ -28,14 +28,17 @@ import {
 } from '../fauna/plan';
 import { ACTION_KEYS, keyRolesLabel, type ActionKeySpec } from '../fauna/roles';
 import { readEnvironment, runScript } from './environment';
+import { KeyFileError, discardKeyFile, openKeyFile, writeKeyFile, type OpenKeyFile } from './key-file';
 
-export const USAGE = `Usage: npm run setup:fauna -- [--dry-run] [--create-action-key] [--create-revoke-key] [--create-shared-key] [--wait-seconds N]
+export const USAGE = `Usage: npm run setup:fauna -- [--dry-run] [--create-action-key] [--create-revoke-key] [--create-shared-key] [--key-file FILE] [--wait-seconds N]
 
   --dry-run            print the plan (and indexes still building); write nothing
   --wait-seconds N     how long to wait for indexes still building before giving up (default 600)
   --create-action-key  also create a key for the fauna-login Action and print its secret once
   --create-revoke-key  also create a key for the revoke-fauna-secrets Action and print its secret once
   --create-shared-key  also create one key holding both roles, for Actions sharing one FAUNA_SECRET
+  --key-file FILE      with --create-*-key: write the new secret(s) to FILE (created with mode 600,
+                       never overwritten) as FAUNA_SECRET= / FAUNA_REVOKE_SECRET= lines, not to the terminal
 
 Reads FAUNA_ENDPOINT and FAUNA_ADMIN_SECRET (an admin key) from the environment or .env.`;
 
@@ -51,6 +54,49 @@ const POLL_MS = 2_000;
 
 const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
+/** The variable each created key's secret belongs in. */
+const KEY_VARIABLES: Readonly<Record<ActionKeySpec['flag'], readonly string[]>> = {
+  'create-action-key': ['FAUNA_SECRET'],
+  'create-revoke-key': ['FAUNA_REVOKE_SECRET'],
+  'create-shared-key': ['FAUNA_SECRET', 'FAUNA_REVOKE_SECRET'],
+};
+
+export interface LiveKey {
+  readonly id: string;
+  /** When the key document was last written, which for a key is when it was created (ISO 8601). */
+  readonly createdAt: string;
+  readonly roles: readonly string[];
+}
+
+/** Every key's id, time and role names (never a secret, nor its hash); the admin key may read keys. */
+function buildLiveKeysQuery() {
+  return q.Map(
+    q.Paginate(q.Keys(), { size: 1000 }),
+    q.Lambda('ref', q.Let({ key: q.Get(q.Var('ref')) }, { id: q.Select(['ref', 'id'], q.Var('key')), ts: q.Select('ts', q.Var('key')), role: q.Select('role', q.Var('key'), null) })),
+  );
+}
+
+function roleNames(role: unknown): string[] {
+  const one = (r: unknown) => (typeof r === 'string' ? r : typeof r === 'object' && r !== null && typeof (r as { id?: unknown }).id === 'string' ? (r as { id: string }).id : '?');
+  return Array.isArray(role) ? role.map(one) : role === null || role === undefined ? [] : [one(role)];
+}
+
+function decodeLiveKeys(value: unknown): LiveKey[] {
+  const data = (value as { data?: unknown } | undefined)?.data;
+  if (!Array.isArray(data)) return [];
+  return data.map((entry: { id?: unknown; ts?: unknown; role?: unknown }) => ({
+    id: String(entry.id),
+    createdAt: typeof entry.ts === 'number' ? new Date(Math.floor(entry.ts / 1000)).toISOString() : '?',
+    roles: roleNames(entry.role),
+  }));
+}
+
+/** The live keys holding exactly this spec's roles, oldest first. */
+function keysOfRole(keys: readonly LiveKey[], spec: ActionKeySpec): LiveKey[] {
+  const wanted = spec.roles.map((r) => r.name).sort().join('+');
+  return keys.filter((k) => [...k.roles].sort().join('+') === wanted).sort((a, b) => a.createdAt.localeCompare(b.createdAt));
+}
+
 function planLine(entry: PlanEntry): string {
   const action = entry.action === 'conflict' ? 'CONFLICT' : entry.action;
   const detail = entry.action === 'unchanged' && entry.building !== true ? '' : ` (${entry.reason})`;
@@ -63,7 +109,7 @@ function keyPlanLine(key: ActionKeySpec): string {
 
 /** Runs the setup; resolves to the process exit code (0 done, 1 failed, 2 bad usage). */
 export async function runSetup(argv: readonly string[], deps: SetupDependencies): Promise<number> {
-  let flags: Partial<Record<'dry-run' | 'help' | ActionKeySpec['flag'], boolean>> & { 'wait-seconds'?: string };
+  let flags: Partial<Record<'dry-run' | 'help' | ActionKeySpec['flag'], boolean>> & { 'wait-seconds'?: string; 'key-file'?: string };
   try {
     flags = parseArgs({
       args: [...argv],
@@ -73,6 +119,7 @@ export async function runSetup(argv: readonly string[], deps: SetupDependencies)
         'create-revoke-key': { type: 'boolean' },
         'create-shared-key': { type: 'boolean' },
         'wait-seconds': { type: 'string' },
+        'key-file': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
@@ -94,7 +141,14 @@ export async function runSetup(argv: readonly string[], deps: SetupDependencies)
     return 2;
   }
 
+  if (flags['key-file'] !== undefined && !ACTION_KEYS.some((key) => flags[key.flag] === true)) {
+    deps.err('ERR_USAGE: --key-file goes with --create-action-key, --create-revoke-key or --create-shared-key');
+    deps.err(USAGE);
+    return 2;
+  }
+
   let secret: string | undefined;
+  let keyFile: OpenKeyFile | undefined;
   // Every line but the one deliberate key print goes through this: the admin key never shows.
   const say = (line: string) => deps.out(redact(line, [secret]));
   const complain = (line: string) => deps.err(redact(line, [secret]));
@@ -114,6 +168,25 @@ export async function runSetup(argv: readonly string[], deps: SetupDependencies)
     say(`Fauna schema at ${connection.faunaEndpoint}:`);
     for (const entry of plan) say(planLine(entry));
     for (const key of keys) say(keyPlanLine(key));
+    // Informational: a failure to list is said, and changes nothing about the run's outcome.
+    const listLiveKeys = async (created: readonly string[]) => {
+      if (keys.length === 0) return;
+      let live: LiveKey[];
+      try {
+        live = decodeLiveKeys((await queryWithRetry<unknown>(client, buildLiveKeysQuery(), { budgetMs })).value);
+      } catch (e) {
+        complain(`Could not list the live keys (${e instanceof FaunaQueryError ? e.code : 'unexpected error'}); npm run setup:fauna -- --dry-run ${keys.map((k) => `--${k.flag}`).join(' ')} lists them.`);
+        return;
+      }
+      for (const key of keys) {
+        const found = keysOfRole(live, key);
+        say(`Live keys with role ${keyRolesLabel(key)} (${found.length}; never shown: their secrets):`);
+        for (const k of found) say(`  key ${k.id}, created ${k.createdAt}${created.includes(k.id) ? ' (new)' : ''}`);
+        if (found.length > (created.length > 0 ? 1 : 0)) {
+          say('  Keys never expire: delete each one no Action uses any more (docs/deploy-and-operate.md, "Delete old Fauna keys").');
+        }
+      }
+    };
 
     if (conflicts.length > 0) {
       complain(
@@ -130,11 +203,20 @@ export async function runSetup(argv: readonly string[], deps: SetupDependencies)
       return flags['dry-run'] === true || building.length === 0 ? 0 : await waitForIndexes();
     }
     if (flags['dry-run'] === true) {
+      await listLiveKeys([]);
       say(`Dry run: ${changes} schema change(s) and ${keys.length} key(s) planned; nothing written.`);
       return 0;
     }
 
-    const write = await queryWithRetry<unknown>(client, buildApplyQuery(plan, keys), { budgetMs });
+    // The file exists before the key does: a path that cannot be written must not cost a key.
+    if (flags['key-file'] !== undefined) keyFile = openKeyFile(flags['key-file']);
+    let write: Awaited<ReturnType<typeof queryWithRetry<unknown>>>;
+    try {
+      write = await queryWithRetry<unknown>(client, buildApplyQuery(plan, keys), { budgetMs });
+    } catch (e) {
+      if (keyFile !== undefined) discardKeyFile(keyFile);
+      throw e;
+    }
     if (!isApplyResult(write.value)) {
       throw new AuthFaunaError(
         'ERR_FAUNA_UNEXPECTED_RESULT',
@@ -142,17 +224,35 @@ export async function runSetup(argv: readonly string[], deps: SetupDependencies)
       );
     }
     say(changes === 0 ? 'Fauna schema is up to date.' : `Applied ${write.value.changes} schema change(s) in one transaction.`);
-    for (const key of write.value.keys) {
+    const created = write.value.keys;
+    if (keyFile !== undefined) {
+      const entries = created.flatMap((key) => {
+        const spec = keys.find((k) => keyRolesLabel(k) === key.role);
+        return (spec ? KEY_VARIABLES[spec.flag] : ['FAUNA_SECRET']).map((name) => ({
+          name,
+          value: key.secret,
+          comment: `key ${key.id}, role ${key.role}, for ${spec?.usedBy ?? 'an Action'}`,
+        }));
+      });
+      writeKeyFile(keyFile, entries, `Created by npm run setup:fauna at ${new Date((deps.now ?? Date.now)()).toISOString()}. Keep this file private; delete it once the values are where they belong.`);
+      for (const key of created) say(`Created key ${key.id} with role ${key.role}; its secret is in ${flags['key-file']} (mode 600), not shown here.`);
+    }
+    for (const key of keyFile === undefined ? created : []) {
       const spec = keys.find((k) => keyRolesLabel(k) === key.role);
       say(`Created key ${key.id} with role ${key.role}, for ${spec?.usedBy ?? 'an Action'}.`);
-      say('Its secret is printed this once and cannot be read back. Store it now, then clear your terminal:');
+      say('Its secret is printed this once and cannot be read back. Store it now, then clear your terminal (or use --key-file):');
       // The one place a secret is printed, on purpose: the admin asked for it with a flag.
       deps.out(`  ${key.secret}`);
     }
+    await listLiveKeys(created.map((k) => k.id));
     // An index created over a populated collection is built in the background: "done" must
     // mean logins work, so wait for it.
     return await waitForIndexes();
   } catch (e) {
+    if (e instanceof KeyFileError) {
+      complain(`${e.code}: ${e.message}. ${e.code === 'ERR_KEY_FILE_VALUE' ? 'The key was created but its secret not saved: delete it (docs/deploy-and-operate.md, "Delete old Fauna keys") and run again.' : 'Nothing was written.'}`);
+      return 1;
+    }
     if (e instanceof SettingsError) {
       for (const problem of e.problems) complain(`${e.code}: ${problem.message}`);
       return 1;

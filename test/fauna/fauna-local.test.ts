@@ -183,8 +183,9 @@ describe('the script', () => {
 
 describe('readEnvironment with AUTH0_FAUNA_ENV_FILE', () => {
   beforeEach(() => {
-    fs.writeFileSync(path.join(dir, '.env'), 'FAUNA_ENDPOINT=https://from-dotenv.example.com\nCLAIM_NAMESPACE=https://app.example.com/\n');
-    fs.writeFileSync(path.join(dir, 'local.env'), 'FAUNA_ENDPOINT=http://127.0.0.1:8443\nFAUNA_ADMIN_SECRET=fnLOCAL\n');
+    // Private, as the docs ask (an open one adds a warning to every command's stderr).
+    fs.writeFileSync(path.join(dir, '.env'), 'FAUNA_ENDPOINT=https://from-dotenv.example.com\nCLAIM_NAMESPACE=https://app.example.com/\n', { mode: 0o600 });
+    fs.writeFileSync(path.join(dir, 'local.env'), 'FAUNA_ENDPOINT=http://127.0.0.1:8443\nFAUNA_ADMIN_SECRET=fnLOCAL\n', { mode: 0o600 });
   });
 
   it('reads the named file over .env and under the shell, for the commands that ask for it', () => {

@@ -57,6 +57,8 @@ function activityBody(building: readonly string[] = []) {
   );
 }
 const ALL_ACTIVE = { status: 200, body: activityBody() };
+/** The live keys query's answer when the database holds none (setup:fauna lists them with --create-*-key). */
+const NO_LIVE_KEYS = { status: 200, body: resourceBody({ data: [] }) };
 
 const EMPTY = () => false;
 const COMPLETE = () => true;
@@ -188,12 +190,14 @@ describe('npm run setup:fauna', () => {
   });
 
   it('prints the plan on --dry-run and sends no write', async () => {
-    const recorded = scriptFauna([{ status: 200, body: stateBody(EMPTY) }]);
+    const recorded = scriptFauna([{ status: 200, body: stateBody(EMPTY) }, NO_LIVE_KEYS]);
 
     expect(await setup(['--dry-run', '--create-action-key'], recorded)).toBe(0);
 
-    expect(recorded.bodies).toHaveLength(1);
+    // The state, then the live keys of the role (a read).
+    expect(recorded.bodies).toHaveLength(2);
     expect(countCalls(recorded.bodies[0]).create_key).toBe(0);
+    expect(findCalls(recorded.bodies[1], 'paginate')).toEqual([{ keys: null }]);
     const printed = recorded.out.join('\n');
     expect(printed).toContain(`Dry run: ${SCHEMA.length} schema change(s) and 1 key(s) planned; nothing written.`);
     expect(printed).toMatch(new RegExp(`create\\s+key\\s+role ${LOGIN_ACTION_ROLE}`));
@@ -220,6 +224,7 @@ describe('npm run setup:fauna', () => {
     const recorded = scriptFauna([
       { status: 200, body: stateBody(COMPLETE) },
       { status: 200, body: resourceBody({ changes: 0, keys: [{ role: LOGIN_ACTION_ROLE, id: '381', secret: CREATED_KEY_SECRET }] }) },
+      NO_LIVE_KEYS,
       ALL_ACTIVE,
     ]);
 
@@ -243,6 +248,7 @@ describe('npm run setup:fauna', () => {
         status: 200,
         body: resourceBody({ changes: 0, keys: [{ role: `${LOGIN_ACTION_ROLE} + ${REVOKE_ACTION_ROLE}`, id: '382', secret: CREATED_KEY_SECRET }] }),
       },
+      NO_LIVE_KEYS,
       ALL_ACTIVE,
     ]);
 
