@@ -1,53 +1,81 @@
 /**
- * npm run smoke:tenant [-- --event <file.json>]
+ * npm run smoke:tenant [-- --event <file.json>] [-- --without-revocation]
  *
- * Checks, with the `auth0` SDK, that each Action of tenant.yaml (those whose source is in this
- * checkout) exists, is built and deployed on its runtime, and is bound to its trigger; then runs
- * fauna-login once through the Management API's test endpoint. One PASS/FAIL line per check;
- * exits 1 on any failure. The test run is real: it mints one short-lived Fauna secret for the
- * user `auth0|auth0-fauna-smoke-test` (and creates that user's document on first run).
+ * Checks, with the `auth0` SDK, that each Action of tenant.yaml exists, is built, has its draft
+ * equal to its deployed version (Auth0's test endpoint runs the draft), runs on its runtime and
+ * runs this checkout's build (sha256 of dist/), and is bound to its trigger; then test-runs
+ * fauna-login for the user `auth0|auth0-fauna-smoke-test` (it mints one short-lived Fauna secret,
+ * and creates that user's document on first run) and revoke-fauna-secrets for the same user,
+ * which ends that login. One PASS/FAIL line per check; exits 1 on any failure.
+ *
+ * The credential (AUTH0_CLIENT_ID/SECRET) needs read:actions and create:actions, the scope that
+ * also lets it deploy code: it is as strong as the deploy's (docs/deploy-and-operate.md).
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { sha256 } from './deploy/bundles';
 import { DeployRefusedError } from './deploy/deploy-refused';
-import { maskSecrets, readAuth0Credentials, readEnvironment, secretValues } from './deploy/environment';
-import { claimName, formatResult, runSmoke, smokeEvent } from './deploy/smoke';
-import { REPO_ROOT, readTenantFile, selectDeployable } from './deploy/tenant-file';
-import { createManagementClient } from './deploy/tenant-state';
+import { DEPLOY_CREDENTIAL, maskSecrets, readAuth0Credentials, readEnvironment, secretValues, type EnvBag } from './deploy/environment';
+import { SMOKE_SCOPES, compareScopes } from './deploy/scopes';
+import { claimName, formatResult, revokeEvent, runSmoke, smokeEvent } from './deploy/smoke';
+import { LOGIN_ACTION, REPO_ROOT, REVOKE_ACTION, readTenantFile, type BindingSpec, type TriggerId } from './deploy/tenant-file';
+import { connectManagementApi } from './deploy/tenant-state';
 
-const LOGIN_ACTION = 'fauna-login';
 const DEFAULT_EVENT = path.join(REPO_ROOT, 'scripts/fixtures/post-login-event.json');
+const USAGE = 'Usage: npm run smoke:tenant [-- --event <post-login-event.json>] [-- --without-revocation]';
 
-function eventFile(argv: readonly string[]): string | undefined {
-  if (argv.length === 0) return DEFAULT_EVENT;
-  if (argv.length === 2 && argv[0] === '--event' && argv[1]) return path.resolve(argv[1]);
-  return undefined;
+/** This checkout's build of each Action, by sha256; undefined where dist/ has none. */
+function localBuilds(names: readonly string[], code: (name: string) => string): Record<string, string | undefined> {
+  const builds: Record<string, string | undefined> = {};
+  for (const name of names) {
+    const file = path.join(REPO_ROOT, code(name));
+    builds[name] = fs.existsSync(file) ? sha256(fs.readFileSync(file, 'utf8')) : undefined;
+  }
+  return builds;
+}
+
+async function smoke(argv: readonly string[], env: EnvBag): Promise<number> {
+  let values: { event?: string; 'without-revocation'?: boolean };
+  try {
+    values = parseArgs({ args: [...argv], options: { event: { type: 'string' }, 'without-revocation': { type: 'boolean' } }, strict: true }).values;
+  } catch {
+    console.error(USAGE);
+    return 2;
+  }
+  const { credentials, problems } = readAuth0Credentials(env);
+  if (!credentials) throw new DeployRefusedError('ERR_DEPLOY_SETTINGS', 'Cannot check the tenant: fix these variables', problems);
+  const file = readTenantFile();
+  const withoutRevocation = values['without-revocation'] === true;
+  if (withoutRevocation) console.log(`WARNING --without-revocation: ${REVOKE_ACTION} is not checked; a password change revokes nothing unless it is bound.`);
+  const actions = file.actions.filter((a) => !withoutRevocation || a.name !== REVOKE_ACTION);
+  const names = new Set(actions.map((a) => a.name));
+  const triggers: Partial<Record<TriggerId, readonly BindingSpec[]>> = {};
+  for (const [trigger, list] of Object.entries(file.triggers) as [TriggerId, readonly BindingSpec[]][]) {
+    const ours = list.filter((b) => names.has(b.action_name));
+    if (ours.length > 0) triggers[trigger] = ours;
+  }
+  const loginEvent = JSON.parse(fs.readFileSync(values.event ? path.resolve(values.event) : DEFAULT_EVENT, 'utf8')) as Record<string, unknown>;
+  console.log(`Checking ${credentials.domain}...`);
+  const { client, scopes } = await connectManagementApi(credentials, DEPLOY_CREDENTIAL);
+  for (const line of compareScopes(scopes, SMOKE_SCOPES, 'smoke:tenant').lines) console.log(line);
+  const results = await runSmoke(client, {
+    actions,
+    triggers,
+    builds: localBuilds([...names], (name) => actions.find((a) => a.name === name)?.code ?? ''),
+    testRun: names.has(LOGIN_ACTION) ? { action: LOGIN_ACTION, event: smokeEvent(loginEvent, env), claimName: claimName(env) } : undefined,
+    revokeRun: names.has(REVOKE_ACTION) ? { action: REVOKE_ACTION, event: revokeEvent(loginEvent) } : undefined,
+  });
+  for (const result of results) console.log(maskSecrets(formatResult(result), secretValues(env)));
+  const failed = results.filter((r) => !r.ok).length;
+  console.log(failed === 0 ? `All ${results.length} checks passed.` : `${failed} of ${results.length} checks failed.`);
+  return failed === 0 ? 0 : 1;
 }
 
 async function main(argv: readonly string[]): Promise<number> {
-  const file = eventFile(argv);
-  if (!file) {
-    console.error('Usage: npm run smoke:tenant [-- --event <post-login-event.json>]');
-    return 2;
-  }
-  const env = readEnvironment(process.cwd(), process.env);
+  const env = readEnvironment();
   try {
-    const { credentials, problems } = readAuth0Credentials(env);
-    if (!credentials) {
-      throw new DeployRefusedError('ERR_DEPLOY_SETTINGS', 'Cannot check the tenant: fix these variables', problems);
-    }
-    const { actions, triggers } = selectDeployable(readTenantFile(), REPO_ROOT);
-    const login = actions.some((a) => a.name === LOGIN_ACTION);
-    console.log(`Checking ${credentials.domain}...`);
-    const results = await runSmoke(createManagementClient(credentials), {
-      actions,
-      triggers,
-      testRun: login ? { action: LOGIN_ACTION, event: smokeEvent(JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, unknown>, env), claimName: claimName(env) } : undefined,
-    });
-    for (const result of results) console.log(maskSecrets(formatResult(result), secretValues(env)));
-    const failed = results.filter((r) => !r.ok).length;
-    console.log(failed === 0 ? `All ${results.length} checks passed.` : `${failed} of ${results.length} checks failed.`);
-    return failed === 0 ? 0 : 1;
+    return await smoke(argv, env);
   } catch (err) {
     const message = err instanceof DeployRefusedError ? `${err.code}: ${err.message}` : `Smoke check failed: ${(err as Error).message}`;
     console.error(maskSecrets(message, secretValues(env)));

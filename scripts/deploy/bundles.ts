@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { ActionSpec } from './tenant-file';
@@ -10,11 +11,17 @@ export interface CheckedBundle {
   readonly file: string;
   readonly code: string;
   readonly bytes: number;
+  /** Hex sha256 of the code as sent: what the deploy prints and smoke:tenant compares. */
+  readonly sha256: string;
   /** rollup.config.js's banner: `// auth0-fauna <name> v<version> (<commit>), faunadb <version>`. */
   readonly header: string;
 }
 
-function escapeRegExp(text: string): string {
+export function sha256(code: string): string {
+  return createHash('sha256').update(code, 'utf8').digest('hex');
+}
+
+export function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
@@ -59,5 +66,56 @@ export function checkBundle(
     );
   }
   if (problems.length > 0) return { problems };
-  return { bundle: { action: action.name, file, code, bytes, header }, problems };
+  return { bundle: { action: action.name, file, code, bytes, sha256: sha256(code), header }, problems };
+}
+
+/** The build stamp in a header: the commit, whether the tree was dirty, or `unknown` outside git. */
+export function headerCommit(header: string): { commit?: string; dirty: boolean } {
+  const stamp = /\(([0-9a-f]{7,40})(-dirty)?\)/.exec(header);
+  return stamp ? { commit: stamp[1], dirty: stamp[2] !== undefined } : { dirty: false };
+}
+
+/**
+ * The files a built bundle is out of date with. Its sourcemap (`<bundle>.map`) carries every file
+ * rollup read (our sources, the driver, the stubs) with its content at build time; any file that
+ * differs now, or is gone, means the bundle is not this checkout's build. A missing map counts.
+ */
+export function staleSources(root: string, bundleFile: string): string[] {
+  const mapFile = `${bundleFile}.map`;
+  if (!fs.existsSync(mapFile)) return [`${path.relative(root, mapFile)} (missing: run npm run build)`];
+  const map = JSON.parse(fs.readFileSync(mapFile, 'utf8')) as { sources?: string[]; sourcesContent?: (string | null)[] };
+  const sources = map.sources ?? [];
+  if (sources.length === 0) return [`${path.relative(root, mapFile)} (lists no sources)`];
+  return sources
+    .map((source, i) => ({ file: path.resolve(path.dirname(mapFile), source), built: map.sourcesContent?.[i] }))
+    .filter(({ file, built }) => typeof built !== 'string' || !fs.existsSync(file) || fs.readFileSync(file, 'utf8') !== built)
+    .map(({ file }) => path.relative(root, file));
+}
+
+export interface Provenance {
+  /** The checkout's commit (`git rev-parse HEAD`), undefined outside git. */
+  readonly head: string | undefined;
+  /** Files changed since the bundle was built (staleSources). */
+  readonly stale: readonly string[];
+}
+
+/**
+ * Why this bundle is not provably the build of this checkout's commit: built from a dirty tree,
+ * outside git, from another commit, or from sources that changed since. Each says what to do;
+ * `--allow-dirty` is the admin's word that it is fine anyway.
+ */
+export function provenanceProblems(bundle: Pick<CheckedBundle, 'action' | 'header'>, provenance: Provenance): string[] {
+  const { commit, dirty } = headerCommit(bundle.header);
+  const rebuild = 'commit your changes and build again (npm run build), or pass --allow-dirty to deploy it anyway';
+  const problems: string[] = [];
+  if (dirty) problems.push(`${bundle.action}: built from a tree with uncommitted changes (${commit}-dirty); ${rebuild}`);
+  if (commit === undefined) problems.push(`${bundle.action}: built outside git, so no commit vouches for it; ${rebuild}`);
+  else if (provenance.head === undefined) problems.push(`${bundle.action}: built from ${commit}, but this checkout is not a git repository to compare; ${rebuild}`);
+  else if (!provenance.head.startsWith(commit)) {
+    problems.push(`${bundle.action}: built from commit ${commit}, but the checkout is at ${provenance.head.slice(0, commit.length)}; build again (drop --skip-build), or pass --allow-dirty`);
+  }
+  if (provenance.stale.length > 0) {
+    problems.push(`${bundle.action}: sources changed since the build (${provenance.stale.join(', ')}); build again (drop --skip-build), or pass --allow-dirty`);
+  }
+  return problems;
 }

@@ -1,6 +1,6 @@
 import { parse, stringify } from 'yaml';
-import { keywordReplace } from 'auth0-deploy-cli/lib/tools/utils';
 import type { SettingName } from '../../actions/lib/settings';
+import { escapeRegExp } from './bundles';
 import type { DeploySettings } from './environment';
 import { KEYWORD, keywordsIn, type ActionSpec, type TriggerBindings } from './tenant-file';
 
@@ -11,6 +11,26 @@ export interface ImportFile {
   readonly mappings: Readonly<Record<string, string>>;
   /** Secret names sent per Action (values never listed). */
   readonly secretNames: Readonly<Record<string, readonly string[]>>;
+}
+
+/**
+ * auth0-deploy-cli's keyword replacement (its `tools.keywordReplace`, applied to tenant.yaml and
+ * to every code file it loads), as our own small function so that checking a tenant file needs
+ * neither deploy-cli's non-public modules nor the time it takes to load: first every `@@KEY@@`
+ * (bare or inside either quote) becomes the JSON of its value, then every `##KEY##` the value
+ * itself, key by key in the mappings' order. test/deploy/deploy-checks.test.ts proves it agrees
+ * with deploy-cli's on the inputs that matter.
+ */
+export function keywordReplace(input: string, mappings: Readonly<Record<string, string>>): string {
+  let out = input;
+  for (const [key, value] of Object.entries(mappings)) {
+    const marker = escapeRegExp(`@@${key}@@`);
+    out = out.replace(new RegExp(`'${marker}'|"${marker}"|${marker}`, 'g'), () => JSON.stringify(value));
+  }
+  for (const [key, value] of Object.entries(mappings)) {
+    out = out.replace(new RegExp(escapeRegExp(`##${key}##`), 'g'), () => value);
+  }
+  return out;
 }
 
 // Every string in the generated file is single-quoted, where only `'` needs escaping (as `''`),
@@ -26,14 +46,14 @@ function withValues(template: string, values: ReadonlyMap<SettingName, string>):
 }
 
 /**
- * Writes the tenant file deploy-cli will import: our deployable Actions (a secret whose setting
- * is optional, unset and without default is left out) and the merged trigger bindings. Then
- * proves, with deploy-cli's own keyword replacement, that no keyword stays unresolved and that
- * every secret arrives with exactly its value.
+ * Writes the tenant file deploy-cli will import: the given Actions (a secret whose setting is
+ * optional and unset is left out, so the Action applies its own default) and, when given, trigger
+ * bindings. Then proves, with deploy-cli's keyword replacement, that no keyword stays unresolved
+ * and that every secret arrives with exactly its value.
  */
 export function buildImportFile(
   actions: readonly ActionSpec[],
-  triggers: TriggerBindings,
+  triggers: TriggerBindings | undefined,
   settings: DeploySettings,
 ): { file?: ImportFile; problems: string[] } {
   const omitted = new Set<string>(settings.omitted);
@@ -42,7 +62,7 @@ export function buildImportFile(
     secrets: action.secrets.filter((secret) => !keywordsIn(secret.value).some((name) => omitted.has(name))),
   }));
   const text = stringify(
-    { actions: included, triggers },
+    triggers === undefined ? { actions: included } : { actions: included, triggers },
     { defaultStringType: 'QUOTE_SINGLE', defaultKeyType: 'PLAIN', lineWidth: 0 },
   );
   const used = keywordsIn(text);

@@ -1,7 +1,9 @@
 import type { ManagementClient, Management } from 'auth0';
 import { SECRET_CLAIM } from '../../actions/fauna-login/claims';
 import { readSettings } from '../../actions/lib/settings';
+import { sha256 } from './bundles';
 import type { EnvBag } from './environment';
+import { hasUndeployedDraft } from './plan';
 import type { ActionSpec, BindingSpec, TriggerId, TriggerBindings } from './tenant-file';
 import { listActions, listBindings } from './tenant-state';
 
@@ -15,14 +17,47 @@ export interface SmokeResult {
 export interface SmokeExpectations {
   readonly actions: readonly ActionSpec[];
   readonly triggers: TriggerBindings;
-  /** The Action run through the Management API's test endpoint, and its event. */
+  /** sha256 of this checkout's build of each Action (dist/), to compare with the deployed code; absent when not built. */
+  readonly builds?: Readonly<Record<string, string | undefined>>;
+  /** The login Action run through the Management API's test endpoint, and its event. */
   readonly testRun?: { readonly action: string; readonly event: Record<string, unknown>; readonly claimName: string };
+  /** Then the revoke Action for the same user: it ends the smoke login the first run made. */
+  readonly revokeRun?: { readonly action: string; readonly event: Record<string, unknown> };
 }
 
 /** The build header rollup puts on line 1 (package version, commit), when the code has one. */
 function header(code: string | undefined): string {
   const first = code?.split('\n', 1)[0] ?? '';
   return first.startsWith('// auth0-fauna ') ? `, ${first.slice(3)}` : '';
+}
+
+/**
+ * Auth0's test endpoint runs an Action's DRAFT, not its deployed version: a test run proves
+ * something about what runs only when the draft is the deployed version.
+ */
+function draftCheck(name: string, action: Management.Action): SmokeResult {
+  const deployed = action.deployed_version;
+  if (!deployed?.deployed) return { check: `${name}: draft is the deployed version`, ok: false, detail: 'nothing is deployed' };
+  const same = !hasUndeployedDraft(action);
+  return {
+    check: `${name}: draft is the deployed version`,
+    ok: same,
+    detail: same
+      ? `version ${deployed.number ?? '?'}`
+      : `the draft differs from deployed version ${deployed.number ?? '?'} (undeployed changes), and the test endpoint runs the draft: deploy it (npm run deploy:tenant) or discard it first`,
+  };
+}
+
+/** The deployed code against this checkout's build, by sha256. */
+function digestCheck(name: string, action: Management.Action, build: string | undefined): SmokeResult {
+  const check = `${name}: deployed code is this checkout's build`;
+  const code = action.deployed_version?.code;
+  if (code === undefined) return { check, ok: false, detail: 'no deployed code to compare' };
+  if (build === undefined) return { check, ok: false, detail: `dist/actions/${name}.js is not built here; run npm run build to compare` };
+  const deployed = sha256(code);
+  return deployed === build
+    ? { check, ok: true, detail: `sha256 ${deployed}` }
+    : { check, ok: false, detail: `deployed sha256 ${deployed}${header(code)}; this checkout builds ${build}` };
 }
 
 function actionChecks(spec: ActionSpec, action: Management.Action | undefined): SmokeResult[] {
@@ -147,28 +182,82 @@ export function judgeTestRun(action: string, body: Management.TestActionResponse
   );
 }
 
+const REVOKE_LINE = /\[revoke-fauna-secrets\] (?:revoked (\d+) Fauna secret|no Fauna user)/;
+const ERROR_CODE = /\bERR_[A-Z_]+\b/;
+
+/**
+ * Judges the test run of the revoke Action for the smoke user. The post-change-password Action
+ * never throws or denies: what it did is in its log lines (actions/revoke-fauna-secrets), which
+ * the test endpoint returns as `payload.logs`. Passes when the run reported no error and logged
+ * its revocation line with no error code. Counts are shown; no value is.
+ */
+export function judgeRevokeRun(action: string, body: Management.TestActionResponseContent): SmokeResult {
+  const check = `${action}: test run on Auth0 (ends the smoke login)`;
+  const fail = (detail: string): SmokeResult => ({ check, ok: false, detail });
+  const payload: unknown = isRecord(body) ? body.payload : undefined;
+  if (!isRecord(payload)) return fail(`the test endpoint answered without a payload object (received: ${fieldNames(body)})`);
+  const error = errorOf(payload);
+  if (error !== undefined) return fail(`the Action failed: ${error.slice(0, 200)}`);
+  const logs = typeof payload.logs === 'string' ? payload.logs : '';
+  const code = ERROR_CODE.exec(logs);
+  if (code) return fail(`the Action logged ${code[0]}; see its logs`);
+  const line = REVOKE_LINE.exec(logs);
+  if (!line) return fail(`its logs hold no revocation line (payload fields: ${fieldNames(payload)}); see the Action's logs`);
+  return { check, ok: true, detail: line[1] === undefined ? 'no Fauna user for the smoke user: nothing to end' : `ended ${line[1]} smoke secret(s)` };
+}
+
+async function testRun(
+  client: ManagementClient,
+  check: string,
+  id: string,
+  event: Record<string, unknown>,
+  judge: (body: Management.TestActionResponseContent) => SmokeResult,
+): Promise<SmokeResult> {
+  try {
+    return judge(await client.actions.test(id, { payload: event }));
+  } catch (err) {
+    const status = (err as { statusCode?: number }).statusCode;
+    return { check, ok: false, detail: `the test endpoint refused (HTTP ${status ?? '?'})` };
+  }
+}
+
+/**
+ * The smoke checks, in order: each Action exists, is built, has its draft equal to its deployed
+ * version (the test endpoint runs the draft), runs on its runtime, runs this checkout's build
+ * (sha256); each is bound; then, only when every draft is what is deployed, the login Action is
+ * test-run for the smoke user and the revoke Action after it (which ends that login).
+ */
 export async function runSmoke(client: ManagementClient, expect: SmokeExpectations): Promise<SmokeResult[]> {
   const results: SmokeResult[] = [];
   const existing = await listActions(client);
-  for (const spec of expect.actions) results.push(...actionChecks(spec, existing.find((a) => a.name === spec.name)));
+  let draftsDeployed = true;
+  for (const spec of expect.actions) {
+    const action = existing.find((a) => a.name === spec.name);
+    results.push(...actionChecks(spec, action));
+    if (!action) {
+      draftsDeployed = false;
+      continue;
+    }
+    const draft = draftCheck(spec.name, action);
+    draftsDeployed &&= draft.ok;
+    results.push(draft);
+    if (expect.builds !== undefined) results.push(digestCheck(spec.name, action, expect.builds[spec.name]));
+  }
   for (const [trigger, ours] of Object.entries(expect.triggers) as [TriggerId, readonly BindingSpec[]][]) {
     const bound = await listBindings(client, trigger);
     for (const binding of ours) results.push(bindingCheck(trigger, binding, bound));
   }
-  if (expect.testRun) {
-    const { action: name, event, claimName } = expect.testRun;
-    const action = existing.find((a) => a.name === name);
-    if (!action?.id) {
-      results.push({ check: `${name}: test run on Auth0`, ok: false, detail: 'no such Action to test' });
-    } else {
-      try {
-        const body = await client.actions.test(action.id, { payload: event });
-        results.push(judgeTestRun(name, body, claimName));
-      } catch (err) {
-        const status = (err as { statusCode?: number }).statusCode;
-        results.push({ check: `${name}: test run on Auth0`, ok: false, detail: `the test endpoint refused (HTTP ${status ?? '?'})` });
-      }
-    }
+  type Judge = (body: Management.TestActionResponseContent) => SmokeResult;
+  const runs: { action: string; event: Record<string, unknown>; check: string; judge: Judge }[] = [];
+  const login = expect.testRun;
+  if (login) runs.push({ ...login, check: `${login.action}: test run on Auth0`, judge: (body) => judgeTestRun(login.action, body, login.claimName) });
+  const revoke = expect.revokeRun;
+  if (revoke) runs.push({ ...revoke, check: `${revoke.action}: test run on Auth0 (ends the smoke login)`, judge: (body) => judgeRevokeRun(revoke.action, body) });
+  for (const run of runs) {
+    const action = existing.find((a) => a.name === run.action);
+    if (!action?.id) results.push({ check: run.check, ok: false, detail: 'no such Action to test' });
+    else if (!draftsDeployed) results.push({ check: run.check, ok: false, detail: 'not run: a draft differs from what is deployed (see above), and the test endpoint would run the draft' });
+    else results.push(await testRun(client, run.check, action.id, run.event, run.judge));
   }
   return results;
 }
@@ -179,6 +268,20 @@ export function formatResult(result: SmokeResult): string {
 
 /** The user the smoke test run logs in as: easy to recognise (and delete) in Fauna. */
 export const SMOKE_USER_ID = 'auth0|auth0-fauna-smoke-test';
+
+/**
+ * The post-change-password event for the revoke Action's test run: the smoke user, with the
+ * sample event's connection and tenant, and no `secrets` (the Action's own apply).
+ */
+export function revokeEvent(loginEvent: Readonly<Record<string, unknown>>): Record<string, unknown> {
+  const user = (loginEvent.user as Record<string, unknown> | undefined) ?? {};
+  return {
+    user: { user_id: SMOKE_USER_ID, ...(typeof user.email === 'string' ? { email: user.email } : {}) },
+    ...(loginEvent.connection !== undefined ? { connection: loginEvent.connection } : {}),
+    ...(loginEvent.tenant !== undefined ? { tenant: loginEvent.tenant } : {}),
+    ...(loginEvent.request !== undefined ? { request: loginEvent.request } : {}),
+  };
+}
 
 /**
  * The sample event, adjusted so the run is recognisable and allowed: a fixed smoke-test user, a

@@ -7,6 +7,12 @@ import { DeployRefusedError } from './deploy-refused';
 export const REPO_ROOT = path.resolve(__dirname, '../..');
 export const TENANT_FILE = path.join(REPO_ROOT, 'tenant.yaml');
 
+/** The two Actions of tenant.yaml, and the triggers they are bound to: revocation is written first. */
+export const LOGIN_ACTION = 'fauna-login';
+export const REVOKE_ACTION = 'revoke-fauna-secrets';
+export const LOGIN_TRIGGER = 'post-login';
+export const REVOKE_TRIGGER = 'post-change-password';
+
 /** `##NAME##` (literal) and `@@NAME@@` (JSON): the two keyword forms auth0-deploy-cli replaces. */
 export const KEYWORD = /##([A-Za-z0-9_]+)##|@@([A-Za-z0-9_]+)@@/g;
 

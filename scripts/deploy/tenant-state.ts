@@ -1,19 +1,25 @@
 import type { ManagementClient, Management } from 'auth0';
-import type { Auth0Credentials } from './environment';
+import type { Auth0Credentials, CredentialNames } from './environment';
+import { requestManagementToken } from './management-token';
 import type { BindingSpec, TriggerId } from './tenant-file';
 
 /**
- * Reads with the `auth0` SDK (v7); the token comes from the client-credentials grant. The SDK is
+ * The `auth0` SDK (v7) with a token we asked for ourselves (so its scopes are known). The SDK is
  * loaded here, on first use, not with this module: it takes ~0.4 s, and the deploy's checks and
  * the smoke test's judge import this module without talking to a tenant.
  */
-export function createManagementClient(credentials: Auth0Credentials): ManagementClient {
+export function createManagementClient(domain: string, accessToken: string): ManagementClient {
   const { ManagementClient: Client } = require('auth0') as typeof import('auth0');
-  return new Client({
-    domain: credentials.domain,
-    clientId: credentials.clientId,
-    clientSecret: credentials.clientSecret,
-  });
+  return new Client({ domain, token: accessToken });
+}
+
+/** A Management API client for `credentials`, and the scopes its token was granted. */
+export async function connectManagementApi(
+  credentials: Auth0Credentials,
+  names: CredentialNames,
+): Promise<{ client: ManagementClient; scopes: readonly string[] }> {
+  const token = await requestManagementToken(credentials, names);
+  return { client: createManagementClient(credentials.domain, token.accessToken), scopes: token.scopes };
 }
 
 const ACTIONS_PER_PAGE = 100;
@@ -35,8 +41,8 @@ export async function listBindings(client: ManagementClient, trigger: TriggerId)
 }
 
 /**
- * The bindings as tenant.yaml entries. deploy-cli rebinds by Action name, so a binding whose
- * Action has no name cannot be carried over: that is reported, never silently dropped.
+ * The bindings as named entries, for plans and read-backs. A binding whose Action has no name is
+ * reported (by position and id), never silently dropped.
  */
 export function toBindingSpecs(
   trigger: TriggerId,

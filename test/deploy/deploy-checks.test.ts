@@ -1,11 +1,12 @@
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { CONNECTION_SETTING_NAMES, LOGIN_SETTING_NAMES, SETTINGS } from '../../actions/lib/settings';
 import { mergeBindings } from '../../scripts/deploy/bindings';
 import { MAX_BUNDLE_BYTES, bundleHeaderPattern, checkBundle } from '../../scripts/deploy/bundles';
-import { maskSecrets, readAuth0Credentials, readDeploySettings, readEnvironment, secretValues } from '../../scripts/deploy/environment';
-import { buildImportFile } from '../../scripts/deploy/import-file';
+import { REVOKE_CREDENTIAL, type DeploySettings, maskSecrets, readAuth0Credentials, readDeploySettings, readEnvironment, secretValues } from '../../scripts/deploy/environment';
+import { buildImportFile, keywordReplace } from '../../scripts/deploy/import-file';
 import { REPO_ROOT, readTenantFile, type ActionSpec } from '../../scripts/deploy/tenant-file';
 
 const FAUNA_KEY = "fnUNIT'key-never-printed";
@@ -137,25 +138,25 @@ describe('readDeploySettings', () => {
     expect(problems.join('\n')).not.toContain(FAUNA_KEY);
   });
 
-  it('sends given values and documented defaults for unset optional settings', () => {
+  it('sends exactly the values given, trimmed, and never a documented default in place of an unset one', () => {
     const { settings } = readDeploySettings({ ...validEnv, FAUNA_SECRET_TTL: ' 3600 ' }, [...LOGIN_SETTING_NAMES]);
     expect(Object.fromEntries(settings?.values ?? [])).toEqual({
       FAUNA_SECRET: FAUNA_KEY,
       FAUNA_ENDPOINT: 'https://fauna.example.com:8443',
-      FAUNA_TIMEOUT_MS: SETTINGS.FAUNA_TIMEOUT_MS.defaultValue,
       CLAIM_NAMESPACE: 'https://app.example.com',
       FAUNA_SECRET_TTL: '3600',
       ALLOWED_CLIENT_IDS: 'spa-client-id',
-      ON_FAUNA_ERROR: SETTINGS.ON_FAUNA_ERROR.defaultValue,
     });
-    expect(settings?.omitted).toEqual([]);
+    expect(settings?.omitted).toEqual(['FAUNA_TIMEOUT_MS', 'ON_FAUNA_ERROR']);
+    // The defaults exist (the Action applies them); the deploy just does not send them.
+    expect(SETTINGS.FAUNA_TIMEOUT_MS.defaultValue).toBe('5000');
   });
 
-  it('treats a blank optional setting as unset (it gets its default) and a blank ALLOWED_CLIENT_IDS as missing', () => {
+  it('treats a blank optional setting as unset (it is left out) and a blank ALLOWED_CLIENT_IDS as missing', () => {
     const { settings, problems } = readDeploySettings({ ...validEnv, FAUNA_TIMEOUT_MS: '  ' }, [...LOGIN_SETTING_NAMES]);
     expect(problems).toEqual([]);
-    expect(settings?.values.get('FAUNA_TIMEOUT_MS')).toBe(SETTINGS.FAUNA_TIMEOUT_MS.defaultValue);
-    expect(settings?.defaulted).toEqual(['FAUNA_TIMEOUT_MS', 'FAUNA_SECRET_TTL', 'ON_FAUNA_ERROR']);
+    expect(settings?.values.has('FAUNA_TIMEOUT_MS')).toBe(false);
+    expect(settings?.omitted).toEqual(['FAUNA_TIMEOUT_MS', 'FAUNA_SECRET_TTL', 'ON_FAUNA_ERROR']);
     expect(readDeploySettings({ ...validEnv, ALLOWED_CLIENT_IDS: ' ' }, [...LOGIN_SETTING_NAMES]).problems).toEqual([
       "ALLOWED_CLIENT_IDS is missing: add it to the Action's secrets (or the deploy environment)",
     ]);
@@ -166,6 +167,15 @@ describe('readDeploySettings', () => {
       'FAUNA_ENDPOINT must use https to deploy: the login key and every minted secret travel over it (http is for a loopback Fauna with npm run dev only)',
     ]);
   });
+
+  it('refuses a control character before the parser sees the value, naming the setting only', () => {
+    const { settings, problems } = readDeploySettings({ ...validEnv, FAUNA_SECRET: 'fnABC\u0000DEF', CLAIM_NAMESPACE: 'https://app.example.com/\u0085x' }, [...LOGIN_SETTING_NAMES]);
+    expect(settings).toBeUndefined();
+    expect(problems).toEqual([
+      'FAUNA_SECRET contains a control character (a line break, tab or similar, often from a paste); enter the value again',
+      'CLAIM_NAMESPACE contains a control character (a line break, tab or similar, often from a paste); enter the value again',
+    ]);
+  });
 });
 
 describe('secretValues and maskSecrets', () => {
@@ -174,14 +184,17 @@ describe('secretValues and maskSecrets', () => {
       AUTH0_DOMAIN: 'deploy-test.eu.auth0.com',
       AUTH0_CLIENT_ID: 'client-id',
       AUTH0_CLIENT_SECRET: ' m2m-secret ',
+      AUTH0_REVOKE_CLIENT_SECRET: 'revoke-m2m-secret',
+      FAUNA_ADMIN_SECRET: 'fnADMIN-key',
       FAUNA_SECRET: '   ',
       FAUNA_REVOKE_SECRET: 'fnREVOKE-key',
       FAUNA_ENDPOINT: 'https://fauna.example.com',
       CLAIM_NAMESPACE: 'https://app.example.com/',
+      FAUNA_SECRET_TTL: '3600',
     };
     // A blank one is not listed: masking '' would garble every message.
-    expect(secretValues(env)).toEqual(['m2m-secret', 'fnREVOKE-key']);
-    expect(secretValues({ ...env, FAUNA_SECRET: FAUNA_KEY })).toEqual(['m2m-secret', FAUNA_KEY, 'fnREVOKE-key']);
+    expect(secretValues(env)).toEqual(['m2m-secret', 'revoke-m2m-secret', 'fnADMIN-key', 'fnREVOKE-key']);
+    expect(secretValues({ ...env, FAUNA_SECRET: FAUNA_KEY })).toEqual(['m2m-secret', 'revoke-m2m-secret', 'fnADMIN-key', FAUNA_KEY, 'fnREVOKE-key']);
   });
 
   it('masks every occurrence of each secret', () => {
@@ -214,17 +227,26 @@ describe('readAuth0Credentials and readEnvironment', () => {
   it('counts a blank credential as missing', () => {
     expect(readAuth0Credentials({ AUTH0_DOMAIN: '  ', AUTH0_CLIENT_ID: 'client-id', AUTH0_CLIENT_SECRET: '\t' })).toStrictEqual({
       problems: [
-        "AUTH0_DOMAIN is missing: set it to the Management API machine-to-machine app's value (see .env.example)",
-        "AUTH0_CLIENT_SECRET is missing: set it to the Management API machine-to-machine app's value (see .env.example)",
+        "AUTH0_DOMAIN is missing: set it to the deploy's Management API machine-to-machine app's value (see .env.example)",
+        "AUTH0_CLIENT_SECRET is missing: set it to the deploy's Management API machine-to-machine app's value (see .env.example)",
       ],
     });
+    expect(readAuth0Credentials({ AUTH0_DOMAIN: 'x.eu.auth0.com' }, REVOKE_CREDENTIAL).problems).toEqual([
+      "AUTH0_REVOKE_CLIENT_ID is missing: set it to revoke:user's own Management API machine-to-machine app's value (see .env.example)",
+      "AUTH0_REVOKE_CLIENT_SECRET is missing: set it to revoke:user's own Management API machine-to-machine app's value (see .env.example)",
+    ]);
   });
 
   it('reads .env and lets the real environment win', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dotenv-'));
     try {
       fs.writeFileSync(path.join(dir, '.env'), 'FAUNA_ENDPOINT=https://from-file.example.com\nCLAIM_NAMESPACE=https://file.example.com/\n');
-      const env = readEnvironment(dir, { CLAIM_NAMESPACE: 'https://shell.example.com/' });
+      fs.chmodSync(path.join(dir, '.env'), 0o600);
+      const env = readEnvironment(dir, { CLAIM_NAMESPACE: 'https://shell.example.com/' }, {
+        warn: (line) => {
+          throw new Error(`unexpected warning: ${line}`);
+        },
+      });
       expect(env.FAUNA_ENDPOINT).toBe('https://from-file.example.com');
       expect(env.CLAIM_NAMESPACE).toBe('https://shell.example.com/');
     } finally {
@@ -242,20 +264,20 @@ describe('buildImportFile', () => {
     return settings;
   };
 
-  it('keeps the keywords in the file and maps exactly the settings used', () => {
+  it('keeps the keywords in the file, maps exactly the settings set, and leaves out each unset one', () => {
     const { file, problems } = buildImportFile(login, triggers, settingsFor(validEnv));
     expect(problems).toEqual([]);
     expect(file?.text).toContain("'##FAUNA_SECRET##'");
     expect(file?.text).not.toContain(FAUNA_KEY);
-    expect(Object.keys(file?.mappings ?? {}).sort()).toEqual([...LOGIN_SETTING_NAMES].sort());
-    expect(file?.secretNames['fauna-login']).toContain('ALLOWED_CLIENT_IDS');
+    for (const unset of ['FAUNA_SECRET_TTL', 'FAUNA_TIMEOUT_MS', 'ON_FAUNA_ERROR']) expect(file?.text).not.toContain(unset);
+    expect(Object.keys(file?.mappings ?? {}).sort()).toEqual(['ALLOWED_CLIENT_IDS', 'CLAIM_NAMESPACE', 'FAUNA_ENDPOINT', 'FAUNA_SECRET']);
+    expect(file?.secretNames['fauna-login']).toEqual(['FAUNA_SECRET', 'FAUNA_ENDPOINT', 'CLAIM_NAMESPACE', 'ALLOWED_CLIENT_IDS']);
   });
 
-  it('drops the secret of a setting the deploy omits', () => {
-    const settings = settingsFor(validEnv);
-    const { file } = buildImportFile(login, triggers, { ...settings, omitted: ['ALLOWED_CLIENT_IDS'] });
-    expect(file?.text).not.toContain('ALLOWED_CLIENT_IDS');
-    expect(file?.secretNames['fauna-login']).not.toContain('ALLOWED_CLIENT_IDS');
+  it('writes no triggers section for a one-Action import', () => {
+    const { file } = buildImportFile(login, undefined, settingsFor(validEnv));
+    expect(file?.text).not.toMatch(/^triggers:/m);
+    expect(file?.text.startsWith('actions:')).toBe(true);
   });
 
   it('refuses a keyword that no setting provides, naming it', () => {
@@ -266,7 +288,9 @@ describe('buildImportFile', () => {
   });
 
   it('refuses a value that keyword replacement would not carry unchanged, without printing it', () => {
-    const { problems } = buildImportFile(login, triggers, settingsFor({ ...validEnv, FAUNA_SECRET: 'fnA\nB' }));
+    // readDeploySettings refuses this first; the import file still refuses it on its own.
+    const values = new Map(Object.entries({ ...validEnv, FAUNA_SECRET: 'fnA\nB' })) as DeploySettings['values'];
+    const { problems } = buildImportFile(login, triggers, { values, omitted: ['FAUNA_TIMEOUT_MS', 'FAUNA_SECRET_TTL', 'ON_FAUNA_ERROR'] });
     expect(problems.join()).toMatch(/FAUNA_SECRET contains a line break/);
     expect(problems.join()).not.toContain('fnA');
   });
@@ -317,8 +341,8 @@ describe('buildImportFile', () => {
     const { file, problems } = buildImportFile(both, triggers, settings);
     expect(problems).toEqual([]);
     expect(file?.secretNames).toEqual({
-      'fauna-login': [...LOGIN_SETTING_NAMES],
-      'revoke-fauna-secrets': [...CONNECTION_SETTING_NAMES],
+      'fauna-login': ['FAUNA_SECRET', 'FAUNA_ENDPOINT', 'CLAIM_NAMESPACE', 'ALLOWED_CLIENT_IDS'],
+      'revoke-fauna-secrets': CONNECTION_SETTING_NAMES.filter((n) => n !== 'FAUNA_TIMEOUT_MS'),
     });
     expect(file?.mappings).toMatchObject({ FAUNA_SECRET: "fnUNIT''key-never-printed", FAUNA_REVOKE_SECRET: 'fnREVOKE-key' });
   });
@@ -342,5 +366,40 @@ describe('mergeBindings', () => {
     expect(result.merged).toEqual(current);
     expect(result.alreadyBound).toEqual(['fauna-login']);
     expect(result.added).toEqual([]);
+  });
+});
+
+describe('keywordReplace, our own', () => {
+  const cases: [string, string, Record<string, string>][] = [
+    ['a literal keyword', "value: '##FAUNA_SECRET##'", { FAUNA_SECRET: "fn''key" }],
+    ['both forms, one key twice', "a: '##K##'\nb: @@K@@\nc: '@@K@@'\nd: \"@@K@@\"\ne: '##K##'", { K: 'v"1' }],
+    ['keys that contain each other', "a: '##FAUNA_SECRET##' b: '##FAUNA_SECRET_TTL##'", { FAUNA_SECRET: 'x', FAUNA_SECRET_TTL: '3600' }],
+    ['a value that looks like another marker', "a: '##A##' b: '##B##'", { A: '##B##', B: 'b' }],
+    ['replacement patterns in a value', "a: '##A##'", { A: "$' $& $` $$" }],
+    ['an unmapped keyword, left alone', "a: '##A##' b: '##OTHER##'", { A: 'a' }],
+  ];
+  // deploy-cli's own, through its public export (`tools.keywordReplace` of its main module), in a
+  // child node: its ESM dependencies do not load under jest.
+  const theirs: string[] = JSON.parse(
+    execFileSync(
+      process.execPath,
+      ['-e', "const { tools } = require('auth0-deploy-cli').default; const cases = JSON.parse(require('fs').readFileSync(0, 'utf8')); process.stdout.write(JSON.stringify(cases.map(([, input, mappings]) => tools.keywordReplace(input, mappings))))"],
+      { cwd: REPO_ROOT, input: JSON.stringify(cases), env: { PATH: process.env.PATH ?? '' } },
+    ).toString(),
+  );
+
+  it.each(cases.map((c, i) => [c[0], i] as const))('agrees with deploy-cli\'s on %s', (_name, i) => {
+    const [, input, mappings] = cases[i] ?? ['', '', {}];
+    expect(keywordReplace(input, mappings)).toBe(theirs[i]);
+  });
+});
+
+describe('the deploy tools are pinned', () => {
+  it('to exact versions of auth0-deploy-cli and auth0, so a bump is a reviewed change', () => {
+    const pkg = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')) as { devDependencies: Record<string, string> };
+    for (const name of ['auth0-deploy-cli', 'auth0']) {
+      expect(pkg.devDependencies[name]).toMatch(/^\d+\.\d+\.\d+$/);
+      expect((JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'node_modules', name, 'package.json'), 'utf8')) as { version: string }).version).toBe(pkg.devDependencies[name]);
+    }
   });
 });

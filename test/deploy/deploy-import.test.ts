@@ -1,94 +1,93 @@
-import { deploy } from 'auth0-deploy-cli';
-import { runImport, type ImportRun } from '../../scripts/deploy/import';
+import fs from 'node:fs';
+import { deployWithDeployCli, type OneActionImport } from '../../scripts/deploy/import';
 
 /**
- * The one call into auth0-deploy-cli. Its import is slow and is run for real by the
- * deploy-*-tenant suites in a child process; here it is replaced, to see exactly what it is
- * given: no environment keywords, no deletes, only Actions and triggers, our mappings, and debug
- * logging (which can print the secrets' values) off for the call.
+ * The one call into auth0-deploy-cli, per Action. Its import is slow and runs for real in the
+ * deploy-*-tenant suites (child processes); here it is replaced, to see exactly what it is given
+ * and when it loads: after the debug switches are gone (its logger reads AUTH0_LOG when it
+ * loads), with no environment keywords, no deletes, only Actions, our mappings, and its own
+ * printing masked.
  */
-jest.mock('auth0-deploy-cli', () => ({ deploy: jest.fn() }));
-const deployCli = jest.mocked(deploy);
+const loaded: { AUTH0_LOG?: string; AUTH0_DEBUG?: string }[] = [];
+const mockDeploy = jest.fn();
+jest.mock('auth0-deploy-cli', () => {
+  loaded.push({ AUTH0_LOG: process.env.AUTH0_LOG, AUTH0_DEBUG: process.env.AUTH0_DEBUG });
+  return { deploy: (...args: unknown[]) => mockDeploy(...args) };
+});
 
-const run: ImportRun = {
+const KEY = "fnKEY''quoted-never-printed-77";
+const run: OneActionImport = {
   credentials: { domain: 'deploy-test.eu.auth0.com', clientId: 'deploy-test-client-id', clientSecret: 'm2m-CLIENT-secret-never-printed-7f3a' },
-  inputFile: '/tmp/auth0-fauna-deploy-x/tenant.yaml',
+  file: { text: "actions:\n  - name: 'fauna-login'\n", mappings: { FAUNA_SECRET: KEY, FAUNA_ENDPOINT: 'https://fauna.example.com:8443' }, secretNames: { 'fauna-login': ['FAUNA_SECRET'] } },
   basePath: '/repo',
-  mappings: { FAUNA_SECRET: "fnKEY''quoted", FAUNA_ENDPOINT: 'https://fauna.example.com:8443' },
+  secrets: [KEY],
 };
 
-const LOGGING = ['AUTH0_DEBUG', 'AUTH0_LOG'] as const;
-const shellLogging = Object.fromEntries(LOGGING.map((name) => [name, process.env[name]]));
-
-function setLogging(values: Partial<Record<(typeof LOGGING)[number], string>>): void {
-  for (const name of LOGGING) {
-    const value = values[name];
+const shell = { AUTH0_LOG: process.env.AUTH0_LOG, AUTH0_DEBUG: process.env.AUTH0_DEBUG };
+afterAll(() => {
+  for (const [name, value] of Object.entries(shell)) {
     if (value === undefined) delete process.env[name];
     else process.env[name] = value;
   }
-}
-
-/** Which of the logging variables deploy() saw set, and to what. */
-let seenDuringCall: Record<string, string | undefined> | undefined;
-
-beforeEach(() => {
-  seenDuringCall = undefined;
-  deployCli.mockReset();
-  deployCli.mockImplementation(async () => {
-    seenDuringCall = Object.fromEntries(LOGGING.filter((name) => name in process.env).map((name) => [name, process.env[name]]));
-  });
 });
 
-afterAll(() => setLogging(shellLogging));
+describe('deployWithDeployCli', () => {
+  it('loads deploy-cli only after its debug switches are cleared, and they stay cleared', async () => {
+    process.env.AUTH0_LOG = 'debug';
+    process.env.AUTH0_DEBUG = 'true';
+    mockDeploy.mockResolvedValue(undefined);
+    await deployWithDeployCli(run);
+    expect(loaded).toEqual([{ AUTH0_LOG: undefined, AUTH0_DEBUG: undefined }]);
+    expect({ AUTH0_LOG: process.env.AUTH0_LOG, AUTH0_DEBUG: process.env.AUTH0_DEBUG }).toEqual({ AUTH0_LOG: undefined, AUTH0_DEBUG: undefined });
+  });
 
-describe('runImport', () => {
-  it('hands deploy-cli exactly our configuration: no environment keywords, no deletes, only actions and triggers', async () => {
-    setLogging({});
-    await runImport(run);
-    expect(deployCli.mock.calls).toStrictEqual([
+  it('hands deploy-cli exactly our configuration: one file, no environment keywords, no deletes, only actions', async () => {
+    const files: { text: string; mode: number }[] = [];
+    mockDeploy.mockReset();
+    mockDeploy.mockImplementation(async (options: { input_file: string }) => {
+      files.push({ text: fs.readFileSync(options.input_file, 'utf8'), mode: fs.statSync(options.input_file).mode & 0o777 });
+    });
+    await deployWithDeployCli(run);
+    expect(mockDeploy.mock.calls).toStrictEqual([
       [
         {
-          input_file: '/tmp/auth0-fauna-deploy-x/tenant.yaml',
+          input_file: expect.stringMatching(/auth0-fauna-deploy-[^/]+\/tenant\.yaml$/),
           base_path: '/repo',
           env: false,
           config: {
             AUTH0_DOMAIN: 'deploy-test.eu.auth0.com',
             AUTH0_CLIENT_ID: 'deploy-test-client-id',
             AUTH0_CLIENT_SECRET: 'm2m-CLIENT-secret-never-printed-7f3a',
-            AUTH0_KEYWORD_REPLACE_MAPPINGS: { FAUNA_SECRET: "fnKEY''quoted", FAUNA_ENDPOINT: 'https://fauna.example.com:8443' },
+            AUTH0_KEYWORD_REPLACE_MAPPINGS: { FAUNA_SECRET: KEY, FAUNA_ENDPOINT: 'https://fauna.example.com:8443' },
             AUTH0_ALLOW_DELETE: false,
-            AUTH0_INCLUDED_ONLY: ['actions', 'triggers'],
+            AUTH0_INCLUDED_ONLY: ['actions'],
           },
         },
       ],
     ]);
+    expect(files).toEqual([{ text: run.file.text, mode: 0o600 }]);
+    // The generated file is gone after the import.
+    expect(fs.existsSync((mockDeploy.mock.calls[0]?.[0] as { input_file: string }).input_file)).toBe(false);
   });
 
-  it('turns deploy-cli debug logging off for the call and restores the shell\'s settings after', async () => {
-    setLogging({ AUTH0_DEBUG: 'true', AUTH0_LOG: 'debug' });
-    await runImport(run);
-    expect(seenDuringCall).toEqual({});
-    expect({ AUTH0_DEBUG: process.env.AUTH0_DEBUG, AUTH0_LOG: process.env.AUTH0_LOG }).toEqual({ AUTH0_DEBUG: 'true', AUTH0_LOG: 'debug' });
-  });
-
-  it('leaves a logging variable the shell did not set unset after the call', async () => {
-    setLogging({ AUTH0_LOG: 'debug' });
-    await runImport(run);
-    expect(seenDuringCall).toEqual({});
-    expect('AUTH0_DEBUG' in process.env).toBe(false);
-    expect(process.env.AUTH0_LOG).toBe('debug');
-  });
-
-  it('passes a failed import on, and still restores the logging settings', async () => {
-    setLogging({ AUTH0_DEBUG: '*' });
-    const failure = new Error('Problem deploying actions: 403 Insufficient scope');
-    deployCli.mockImplementation(async () => {
-      seenDuringCall = Object.fromEntries(LOGGING.filter((name) => name in process.env).map((name) => [name, process.env[name]]));
+  it('masks what deploy-cli prints itself, and passes a failure on', async () => {
+    const written: string[] = [];
+    const original = process.stdout.write;
+    process.stdout.write = ((chunk: string) => {
+      written.push(String(chunk));
+      return true;
+    }) as typeof process.stdout.write;
+    const failure = new Error('Problem deploying actions');
+    mockDeploy.mockReset();
+    mockDeploy.mockImplementation(async () => {
+      process.stdout.write(`error: payload {"value":"${KEY}"} and '${KEY.slice(-12)}'\n`);
       throw failure;
     });
-    await expect(runImport(run)).rejects.toBe(failure);
-    expect(seenDuringCall).toEqual({});
-    expect(process.env.AUTH0_DEBUG).toBe('*');
-    expect('AUTH0_LOG' in process.env).toBe(false);
+    try {
+      await expect(deployWithDeployCli(run)).rejects.toBe(failure);
+    } finally {
+      process.stdout.write = original;
+    }
+    expect(written).toEqual([`error: payload {"value":"****"} and '****'\n`]);
   });
 });

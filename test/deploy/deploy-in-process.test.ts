@@ -7,8 +7,8 @@ import { FakeTenant, type TenantSeed } from './support/fake-tenant';
 import { CREDENTIALS } from './support/deploy-env';
 
 /**
- * The deploy's safety nets, in process against the fake tenant through the real `auth0` SDK:
- * what it reads, what it refuses to carry over, and how it compares the read-back with its plan.
+ * The deploy's reads, in process against the fake tenant through the real `auth0` SDK: what it
+ * reads, how it names bindings for the plan, and how it compares a read-back with its plan.
  */
 const postLogin = [{ id: 'post-login', version: 'v3' }];
 const spec = (name: string, display = name) => ({ action_name: name, display_name: display });
@@ -16,10 +16,7 @@ const spec = (name: string, display = name) => ({ action_name: name, display_nam
 async function withTenant<T>(seed: TenantSeed, work: (client: ReturnType<typeof createManagementClient>, tenant: FakeTenant) => Promise<T>): Promise<T> {
   const tenant = new FakeTenant(seed).install();
   try {
-    return await work(
-      createManagementClient({ domain: CREDENTIALS.AUTH0_DOMAIN, clientId: CREDENTIALS.AUTH0_CLIENT_ID, clientSecret: CREDENTIALS.AUTH0_CLIENT_SECRET }),
-      tenant,
-    );
+    return await work(createManagementClient(CREDENTIALS.AUTH0_DOMAIN, `token-for-${CREDENTIALS.AUTH0_CLIENT_ID}`), tenant);
   } finally {
     tenant.uninstall();
   }

@@ -1,4 +1,4 @@
-import { judgeTestRun } from '../../scripts/deploy/smoke';
+import { judgeRevokeRun, judgeTestRun } from '../../scripts/deploy/smoke';
 
 /**
  * The smoke test's verdict on the Action test run. It must fail on every broken deployment it
@@ -116,5 +116,37 @@ describe('the smoke judge of the Action test run', () => {
     const result = judgeTestRun('fauna-login', null as never, CLAIM);
     expect(result).toMatchObject({ ok: false, detail: 'the test endpoint answered without a payload object (received: (object))' });
     expect(judgeTestRun('fauna-login', [{ payload: {} }] as never, CLAIM).detail).toBe('the test endpoint answered without a payload object (received: (a list))');
+  });
+});
+
+describe('the smoke judge of the revoke Action\'s test run', () => {
+  const judge = (payload: unknown) => judgeRevokeRun('revoke-fauna-secrets', { payload } as never);
+  const check = 'revoke-fauna-secrets: test run on Auth0 (ends the smoke login)';
+
+  it('passes a run that logged its revocation line, with the count', () => {
+    expect(judge({ logs: '[revoke-fauna-secrets] revoked 2 Fauna secret(s) of auth0|auth0-fauna-smoke-test (2 login(s), 1 query)\n' })).toEqual({
+      check,
+      ok: true,
+      detail: 'ended 2 smoke secret(s)',
+    });
+    expect(judge({ logs: '[revoke-fauna-secrets] no Fauna user for auth0|auth0-fauna-smoke-test: no secrets to revoke\n' })).toEqual({
+      check,
+      ok: true,
+      detail: 'no Fauna user for the smoke user: nothing to end',
+    });
+  });
+
+  it.each([
+    ['an error', { error: { msg: 'boom' }, logs: '[revoke-fauna-secrets] revoked 1 Fauna secret(s)' }, 'the Action failed: boom'],
+    ['an error code in its logs, even beside a revocation line', { logs: '[revoke-fauna-secrets] revoked 1 Fauna secret(s)\n[revoke-fauna-secrets] ERR_REVOCATION_INCOMPLETE: …' }, 'the Action logged ERR_REVOCATION_INCOMPLETE; see its logs'],
+    ['no revocation line', { logs: 'something else', stats: {} }, "its logs hold no revocation line (payload fields: logs, stats); see the Action's logs"],
+    ['no logs at all', {}, "its logs hold no revocation line (payload fields: (none)); see the Action's logs"],
+    ['another Action\'s line', { logs: '[fauna-login] revoked 1 Fauna secret(s)' }, "its logs hold no revocation line (payload fields: logs); see the Action's logs"],
+  ])('fails a run with %s', (_name, payload, detail) => {
+    expect(judge(payload)).toEqual({ check, ok: false, detail });
+  });
+
+  it('fails closed on an answer without a payload object', () => {
+    expect(judgeRevokeRun('revoke-fauna-secrets', [] as never)).toMatchObject({ ok: false, detail: 'the test endpoint answered without a payload object (received: (a list))' });
   });
 });

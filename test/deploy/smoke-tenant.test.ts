@@ -1,21 +1,28 @@
 import type { Management, ManagementClient } from 'auth0';
-import { SMOKE_USER_ID, claimName, formatResult, runSmoke, smokeEvent, type SmokeResult } from '../../scripts/deploy/smoke';
-import { REPO_ROOT, readTenantFile, selectDeployable, type ActionSpec, type TriggerId } from '../../scripts/deploy/tenant-file';
+import { sha256 } from '../../scripts/deploy/bundles';
+import { SMOKE_USER_ID, claimName, formatResult, revokeEvent, runSmoke, smokeEvent, type SmokeResult } from '../../scripts/deploy/smoke';
+import { readTenantFile, type ActionSpec, type TriggerId } from '../../scripts/deploy/tenant-file';
 import { createManagementClient } from '../../scripts/deploy/tenant-state';
 import { FakeTenant, type TenantSeed } from './support/fake-tenant';
-import { MINTED, NAMESPACE, broken, healthy } from './support/smoke-seeds';
-import { CREDENTIALS } from './support/deploy-env';
+import { LOGIN_RUN, MINTED, NAMESPACE, REVOKE_RUN, broken, healthy } from './support/smoke-seeds';
+import { CREDENTIALS, bundle } from './support/deploy-env';
 
 function expectations() {
-  const { actions, triggers } = selectDeployable(readTenantFile(), REPO_ROOT);
-  const event = smokeEvent({ user: { user_id: 'auth0|someone', email: 'ada@example.com' }, client: { client_id: 'c1' }, secrets: { X: 'y' } }, {});
-  return { actions, triggers, testRun: { action: 'fauna-login', event, claimName: claimName({ CLAIM_NAMESPACE: NAMESPACE }) } };
+  const { actions, triggers } = readTenantFile();
+  const sample = { user: { user_id: 'auth0|someone', email: 'ada@example.com' }, client: { client_id: 'c1' }, tenant: { id: 't1' }, secrets: { X: 'y' } };
+  return {
+    actions,
+    triggers,
+    builds: { 'fauna-login': sha256(bundle('fauna-login')), 'revoke-fauna-secrets': sha256(bundle('revoke-fauna-secrets')) },
+    testRun: { action: 'fauna-login', event: smokeEvent(sample, {}), claimName: claimName({ CLAIM_NAMESPACE: NAMESPACE }) },
+    revokeRun: { action: 'revoke-fauna-secrets', event: revokeEvent(sample) },
+  };
 }
 
 async function smoke(seed: TenantSeed) {
   const tenant = new FakeTenant(seed).install();
   try {
-    const results = await runSmoke(createManagementClient({ domain: CREDENTIALS.AUTH0_DOMAIN, clientId: CREDENTIALS.AUTH0_CLIENT_ID, clientSecret: CREDENTIALS.AUTH0_CLIENT_SECRET }), expectations());
+    const results = await runSmoke(createManagementClient(CREDENTIALS.AUTH0_DOMAIN, `token-for-${CREDENTIALS.AUTH0_CLIENT_ID}`), expectations());
     return { tenant, results, lines: results.map(formatResult) };
   } finally {
     tenant.uninstall();
@@ -23,47 +30,84 @@ async function smoke(seed: TenantSeed) {
 }
 
 describe('smoke checks (auth0 SDK against a mocked tenant)', () => {
-  it('passes every check on a healthy tenant, with read calls and one test run only', async () => {
+  it('passes every check on a healthy tenant: reads, then the login run, then the revoke run that ends it', async () => {
     const { tenant, results, lines } = await smoke(healthy);
     expect(results.filter((r) => !r.ok)).toEqual([]);
-    expect(lines).toEqual(
-      expect.arrayContaining([
-        expect.stringMatching(/^PASS {2}fauna-login: exists/),
-        'PASS  fauna-login: built',
-        expect.stringMatching(/^PASS {2}fauna-login: deployed \(version 1\)/),
-        'PASS  fauna-login: runtime node22',
-        'PASS  fauna-login: bound to post-login (post-login runs: audit-login, fauna-login)',
-        `PASS  fauna-login: test run on Auth0 (set ${NAMESPACE}fauna_secret on the ID token (value not shown))`,
-      ]),
-    );
-    expect(results).toHaveLength(11);
-    // The test run: the sample event as the smoke user, without the event's secrets.
-    const testCall = tenant.requests.find((r) => r.path.endsWith('/test'));
-    expect(testCall?.body).toEqual({ payload: { user: { user_id: SMOKE_USER_ID, email: 'ada@example.com' }, client: { client_id: 'c1' } } });
-    expect(tenant.writes().map((r) => r.path)).toEqual([`/api/v2/actions/actions/${tenant.byName('fauna-login')?.id}/test`]);
+    const ids = { login: tenant.byName('fauna-login')?.id, revoke: tenant.byName('revoke-fauna-secrets')?.id };
+    expect(lines).toEqual([
+      `PASS  fauna-login: exists (id ${ids.login})`,
+      'PASS  fauna-login: built',
+      expect.stringMatching(/^PASS {2}fauna-login: deployed \(version 1, auth0-fauna fauna-login v/),
+      'PASS  fauna-login: runtime node22',
+      'PASS  fauna-login: draft is the deployed version (version 1)',
+      `PASS  fauna-login: deployed code is this checkout's build (sha256 ${sha256(bundle('fauna-login'))})`,
+      `PASS  revoke-fauna-secrets: exists (id ${ids.revoke})`,
+      'PASS  revoke-fauna-secrets: built',
+      expect.stringMatching(/^PASS {2}revoke-fauna-secrets: deployed \(version 1, /),
+      'PASS  revoke-fauna-secrets: runtime node22',
+      'PASS  revoke-fauna-secrets: draft is the deployed version (version 1)',
+      `PASS  revoke-fauna-secrets: deployed code is this checkout's build (sha256 ${sha256(bundle('revoke-fauna-secrets'))})`,
+      'PASS  fauna-login: bound to post-login (post-login runs: audit-login, fauna-login)',
+      'PASS  revoke-fauna-secrets: bound to post-change-password (post-change-password runs: revoke-fauna-secrets)',
+      `PASS  fauna-login: test run on Auth0 (set ${NAMESPACE}fauna_secret on the ID token (value not shown))`,
+      'PASS  revoke-fauna-secrets: test run on Auth0 (ends the smoke login) (ended 1 smoke secret(s))',
+    ]);
+    // Both runs as the smoke user, without the event's secrets; the login first.
+    expect(tenant.writes().map((r) => [r.path, r.body])).toEqual([
+      [`/api/v2/actions/actions/${ids.login}/test`, { payload: { user: { user_id: SMOKE_USER_ID, email: 'ada@example.com' }, client: { client_id: 'c1' }, tenant: { id: 't1' } } }],
+      [`/api/v2/actions/actions/${ids.revoke}/test`, { payload: { user: { user_id: SMOKE_USER_ID, email: 'ada@example.com' }, tenant: { id: 't1' } } }],
+    ]);
     expect(lines.join('\n')).not.toContain(MINTED);
   });
 
-  it('fails each broken check with the reason, and a failed test run', async () => {
-    const { results, lines } = await smoke(broken);
+  it('fails each broken check with the reason, and runs no test against an undeployed draft', async () => {
+    const { results, lines, tenant } = await smoke(broken);
     const failed = results.filter((r) => !r.ok).map((r) => r.check);
-    expect(failed).toEqual(
-      expect.arrayContaining(['fauna-login: runtime node22', 'fauna-login: bound to post-login', 'fauna-login: test run on Auth0']),
-    );
+    expect(failed).toEqual(expect.arrayContaining(['fauna-login: runtime node22', 'fauna-login: bound to post-login', 'fauna-login: test run on Auth0']));
     expect(lines).toContain('FAIL  fauna-login: runtime node22 (runtime node18, deployed version on node18)');
-    expect(lines).toContain('FAIL  fauna-login: test run on Auth0 (the Action failed: fauna-login denied the login)');
     expect(lines).toContain('FAIL  revoke-fauna-secrets: deployed (no deployed version)');
+    expect(lines).toContain('FAIL  revoke-fauna-secrets: draft is the deployed version (nothing is deployed)');
+    expect(lines).toContain('FAIL  revoke-fauna-secrets: bound to post-change-password (post-change-password runs: (nothing))');
+    expect(lines).toContain('FAIL  fauna-login: test run on Auth0 (not run: a draft differs from what is deployed (see above), and the test endpoint would run the draft)');
+    expect(tenant.writes()).toEqual([]);
+  });
+
+  it('fails a draft that differs from the deployed version, and a deployed build other than this checkout\'s', async () => {
+    const seed: TenantSeed = {
+      ...healthy,
+      actions: [
+        { name: 'fauna-login', supported_triggers: [{ id: 'post-login', version: 'v3' }], code: bundle('fauna-login'), draftCode: '// edited in the Dashboard' },
+        { name: 'revoke-fauna-secrets', supported_triggers: [{ id: 'post-change-password', version: 'v2' }], code: '// auth0-fauna revoke-fauna-secrets v0.0.9 (1111111), faunadb 4.8.2\nold' },
+      ],
+    };
+    const { lines, tenant } = await smoke(seed);
+    expect(lines).toContain(
+      'FAIL  fauna-login: draft is the deployed version (the draft differs from deployed version 1 (undeployed changes), and the test endpoint runs the draft: deploy it (npm run deploy:tenant) or discard it first)',
+    );
+    expect(lines).toContain(
+      `FAIL  revoke-fauna-secrets: deployed code is this checkout's build (deployed sha256 ${sha256('// auth0-fauna revoke-fauna-secrets v0.0.9 (1111111), faunadb 4.8.2\nold')}, auth0-fauna revoke-fauna-secrets v0.0.9 (1111111), faunadb 4.8.2; this checkout builds ${sha256(bundle('revoke-fauna-secrets'))})`,
+    );
+    expect(tenant.writes()).toEqual([]);
+  });
+
+  it('fails either Action unbound', async () => {
+    const { lines } = await smoke({ ...healthy, bindings: { 'post-login': [{ action_name: 'fauna-login' }] } });
     expect(lines).toContain('FAIL  revoke-fauna-secrets: bound to post-change-password (post-change-password runs: (nothing))');
   });
 
-  it('fails the test run when the Action sets no claim or the endpoint refuses', async () => {
-    const noClaim = await smoke({ ...healthy, testResult: { status: 200, body: { payload: { commands: [], logs: '' } } } });
+  it('fails the test runs when the Action sets no claim, the revoke run logs an error, or the endpoint refuses', async () => {
+    const noClaim = await smoke({ ...healthy, testResults: { 'fauna-login': { status: 200, body: { payload: { commands: [], logs: '' } } }, 'revoke-fauna-secrets': REVOKE_RUN } });
     expect(noClaim.lines).toContainEqual(
       expect.stringMatching(`^FAIL  fauna-login: test run on Auth0 \\(it did not set ${NAMESPACE}fauna_secret on the ID token \\(claims set: none;`),
     );
+    const revokeFailed = await smoke({
+      ...healthy,
+      testResults: { 'fauna-login': LOGIN_RUN, 'revoke-fauna-secrets': { status: 200, body: { payload: { logs: '[revoke-fauna-secrets] ERR_FAUNA_UNAUTHORIZED: Fauna query failed\n' } } } },
+    });
+    expect(revokeFailed.lines).toContain('FAIL  revoke-fauna-secrets: test run on Auth0 (ends the smoke login) (the Action logged ERR_FAUNA_UNAUTHORIZED; see its logs)');
     const refused = await smoke({
       ...healthy,
-      testResult: { status: 403, body: { statusCode: 403, error: 'Forbidden', message: 'Insufficient scope', errorCode: 'insufficient_scope' } },
+      testResults: { '*': { status: 403, body: { statusCode: 403, error: 'Forbidden', message: 'Insufficient scope', errorCode: 'insufficient_scope' } } },
     });
     expect(refused.lines).toContain('FAIL  fauna-login: test run on Auth0 (the test endpoint refused (HTTP 403))');
   });
@@ -104,14 +148,17 @@ const loginSpec: ActionSpec = {
 };
 
 /** fauna-login as a healthy tenant lists it; `fields` break it. */
+const DEPLOYED_CODE = `${HEADER}\nexports.onExecutePostLogin = async () => {};`;
+
 function loginAction(fields: Partial<Management.Action> = {}): Management.Action {
   return {
     id: 'act_0001',
     name: 'fauna-login',
     status: 'built',
     runtime: 'node22',
+    code: DEPLOYED_CODE,
     all_changes_deployed: true,
-    deployed_version: { deployed: true, number: 3, runtime: 'node22', code: `${HEADER}\nexports.onExecutePostLogin = async () => {};` },
+    deployed_version: { deployed: true, number: 3, runtime: 'node22', code: DEPLOYED_CODE },
     ...fields,
   };
 }
@@ -132,7 +179,20 @@ describe('smoke checks of each Action', () => {
       { check: 'fauna-login: built', ok: true, detail: undefined },
       { check: 'fauna-login: deployed', ok: true, detail: 'version 3, auth0-fauna fauna-login v0.1.0 (abc1234), faunadb 4.8.2' },
       { check: 'fauna-login: runtime node22', ok: true, detail: undefined },
+      { check: 'fauna-login: draft is the deployed version', ok: true, detail: 'version 3' },
     ]);
+  });
+
+  it('compare the deployed code with this checkout\'s build only when asked, and fail when there is none to compare', async () => {
+    const { client } = stubClient({ actions: [loginAction()] });
+    const withBuild = await runSmoke(client, { actions: [loginSpec], triggers: {}, builds: { 'fauna-login': sha256(DEPLOYED_CODE) } });
+    expect(withBuild.at(-1)).toEqual({ check: "fauna-login: deployed code is this checkout's build", ok: true, detail: `sha256 ${sha256(DEPLOYED_CODE)}` });
+    const unbuilt = await runSmoke(client, { actions: [loginSpec], triggers: {}, builds: {} });
+    expect(unbuilt.at(-1)).toEqual({
+      check: "fauna-login: deployed code is this checkout's build",
+      ok: false,
+      detail: 'dist/actions/fauna-login.js is not built here; run npm run build to compare',
+    });
   });
 
   it('show the deployed version without a build line when its code has none, and ? for a version without a number', async () => {

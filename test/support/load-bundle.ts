@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Module, { builtinModules } from 'node:module';
+import { staleSources as staleBundleSources } from '../../scripts/deploy/bundles';
 
 export const DIST_DIR = path.resolve(__dirname, '../../dist/actions');
 
@@ -10,21 +11,9 @@ export function bundlePath(action: string): string {
 
 const REPO_ROOT = path.resolve(__dirname, '../..');
 
-/**
- * The files a built bundle is out of date with. Its sourcemap carries every file rollup read
- * (our sources, the driver, the stubs) with its content at build time; any file that differs now,
- * or is gone, means dist/ was not built from this checkout. A missing map counts as stale.
- */
+/** The files a built bundle is out of date with (scripts/deploy/bundles.ts, which the deploy runs too). */
 export function staleSources(action: string): string[] {
-  const mapFile = `${bundlePath(action)}.map`;
-  if (!fs.existsSync(mapFile)) return [`${path.relative(REPO_ROOT, mapFile)} (missing: run npm run build)`];
-  const map = JSON.parse(fs.readFileSync(mapFile, 'utf8')) as { sources?: string[]; sourcesContent?: (string | null)[] };
-  const sources = map.sources ?? [];
-  if (sources.length === 0) return [`${path.relative(REPO_ROOT, mapFile)} (lists no sources)`];
-  return sources
-    .map((source, i) => ({ file: path.resolve(path.dirname(mapFile), source), built: map.sourcesContent?.[i] }))
-    .filter(({ file, built }) => typeof built !== 'string' || !fs.existsSync(file) || fs.readFileSync(file, 'utf8') !== built)
-    .map(({ file }) => path.relative(REPO_ROOT, file));
+  return staleBundleSources(REPO_ROOT, bundlePath(action));
 }
 
 /** Throws when dist/ is not this checkout's build, naming what changed; tests then fail clearly. */

@@ -4,20 +4,38 @@ import nock from 'nock';
  * A stateful Auth0 Management API behind nock, answering with the response shapes the `auth0`
  * SDK and auth0-deploy-cli parse (Action objects with `deployed_version`, `{actions, total,
  * page, per_page}` pages, `{bindings: [...]}`, `{statusCode, error, message, errorCode}` errors).
- * Writes change the state, so a later read sees them, as on a real tenant.
+ * Writes change the state, so a later read sees them, as on a real tenant. Each request is
+ * checked against the scope Auth0's Management API reference documents for its endpoint (the
+ * table below is this file's own, not the deploy's, so a wrong mapping in either shows), and
+ * failures can be injected at any request.
  */
 export const TEST_DOMAIN = 'deploy-test.eu.auth0.com';
 export const ORIGIN = `https://${TEST_DOMAIN}`;
 export const TEST_CLIENT_ID = 'deploy-test-client-id';
 export const TEST_CLIENT_SECRET = 'm2m-CLIENT-secret-never-printed-7f3a';
-const ACCESS_TOKEN = 'management-api-token-for-tests';
+/** revoke:user's own application. */
+export const REVOKE_CLIENT_ID = 'revoke-user-client-id';
+export const REVOKE_CLIENT_SECRET = 'm2m-REVOKE-secret-never-printed-c81d';
 
-/** The scopes docs/deploy-and-operate.md tells admins to grant; the fake refuses a call that needs another. */
-export const GRANTED_SCOPES = ['read:actions', 'create:actions', 'update:actions'] as const;
+/** The scopes docs/deploy-and-operate.md tells admins to grant the deploy's application. */
+export const DEPLOY_GRANT = ['read:actions', 'create:actions', 'update:actions'] as const;
+/** The scopes it tells admins to grant revoke:user's application. */
+export const REVOKE_GRANT = ['delete:sessions', 'delete:refresh_tokens', 'delete:grants'] as const;
 
 export interface TriggerRef {
   id: string;
   version: string;
+}
+
+export interface FakeVersion {
+  id: string;
+  number: number;
+  code: string;
+  runtime: string;
+  deployed: boolean;
+  secrets: { name: string; updated_at: string }[];
+  created_at: string;
+  [key: string]: unknown;
 }
 
 export interface FakeAction {
@@ -33,7 +51,7 @@ export interface FakeAction {
   created_at: string;
   updated_at: string;
   built_at?: string;
-  deployed_version?: Record<string, unknown>;
+  deployed_version?: FakeVersion;
 }
 
 export interface SeedAction {
@@ -45,25 +63,49 @@ export interface SeedAction {
   /** Deployed (with a current version) unless false. */
   deployed?: boolean;
   status?: FakeAction['status'];
+  /** After the deploy, these secrets were saved again in the Dashboard (their draft copy is newer). */
+  secretsEditedAfterDeploy?: string[];
+  /** After the deploy, the draft's code was edited and saved, not deployed. */
+  draftCode?: string;
 }
 
 export interface SeedBinding {
   action_name: string;
   display_name?: string;
-  /** Read back with an `action` that has no name (a tenant can answer so; the deploy must refuse). */
+  /** Read back with an `action` that has an id but no name. */
   unnamed?: boolean;
+  /** Read back with no `action` at all: neither id nor name (cannot be written back). */
+  orphan?: boolean;
+}
+
+/** A request to fail: the first `times` (default 1) matching requests get `status` instead of an answer. */
+export interface InjectedFailure {
+  method: string;
+  /** A regular expression source matched against the path. */
+  path: string;
+  status: number;
+  times?: number;
+  message?: string;
+  /** Only requests whose JSON body contains this text (e.g. `"name":"fauna-login"`). */
+  bodyIncludes?: string;
 }
 
 export interface TenantSeed {
   actions?: SeedAction[];
   /** Bindings per trigger, by Action name, in order. */
   bindings?: Record<string, SeedBinding[]>;
-  /** What POST /actions/actions/{id}/test answers. */
-  testResult?: { status: number; body: unknown };
+  /** What POST /actions/actions/{id}/test answers, per Action name (`*` for any). */
+  testResults?: Record<string, { status: number; body: unknown }>;
+  /** The applications the token endpoint knows, by client id; default the deploy's (DEPLOY_GRANT) and revoke:user's (REVOKE_GRANT). */
+  clients?: Record<string, { secret: string; scopes: string[] }>;
+  /** The tenant's plan: the user sessions and refresh-token endpoints answer only on `enterprise`. */
+  plan?: 'enterprise' | 'other';
+  /** How a plan without those endpoints answers them (default 403). */
+  notOnPlanStatus?: 403 | 404;
+  failures?: InjectedFailure[];
   /**
-   * The ways a real tenant can surprise a deploy. `bindingsAfterWrite`: after a PATCH of a
-   * trigger's bindings (answered 200 as usual), the tenant holds this list instead, by Action
-   * name, as when another admin or a rule changed it meanwhile or the write applied partly.
+   * `bindingsAfterWrite`: after a PATCH of a trigger's bindings (answered 200 as usual), the
+   * tenant holds this list instead, by Action name, as when another admin changed it meanwhile.
    */
   surprises?: { bindingsAfterWrite?: Record<string, string[]> };
 }
@@ -73,6 +115,8 @@ export interface RecordedRequest {
   path: string;
   query: Record<string, string>;
   body: unknown;
+  /** The answer's status. */
+  status?: number;
   /** A request no interceptor matched (another host, say). */
   unmatched?: boolean;
 }
@@ -85,14 +129,13 @@ interface Binding {
   created_at: string;
   updated_at: string;
   unnamed?: boolean;
+  orphan?: boolean;
 }
 
 type Reply = [number, unknown];
 
-const NOW = '2025-06-01T12:00:00.000Z';
-
 function error(status: number, message: string, errorCode: string): Reply {
-  const names: Record<number, string> = { 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found' };
+  const names: Record<number, string> = { 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 409: 'Conflict' };
   return [status, { statusCode: status, error: names[status] ?? 'Error', message, errorCode }];
 }
 
@@ -105,22 +148,37 @@ function parseBody(body: unknown): unknown {
   }
 }
 
-// Auth0's scope for each endpoint family (Management API v2 reference).
-function requiredScope(method: string, path: string): string {
-  if (method === 'GET') return 'read:actions';
-  if (method === 'DELETE') return 'delete:actions';
-  if (method === 'POST' && /^\/api\/v2\/actions\/actions\/?$/.test(path)) return 'create:actions';
-  if (method === 'POST' && /\/test$/.test(path)) return 'create:actions';
-  return 'update:actions';
+/**
+ * The scope Auth0's Management API reference lists for each endpoint: reads of Actions, versions
+ * and bindings read:actions; create, deploy and test create:actions; update and bindings
+ * update:actions; delete delete:actions; a user's sessions delete:sessions, refresh tokens
+ * delete:refresh_tokens, grants delete:grants.
+ */
+export function documentedScope(method: string, path: string): string | undefined {
+  if (path.startsWith('/api/v2/actions/')) {
+    if (method === 'GET') return 'read:actions';
+    if (method === 'POST' && /^\/api\/v2\/actions\/actions\/?$/.test(path)) return 'create:actions';
+    if (method === 'POST' && /\/actions\/actions\/[^/]+\/(deploy|test)$/.test(path)) return 'create:actions';
+    if (method === 'PATCH') return 'update:actions';
+    if (method === 'DELETE') return 'delete:actions';
+  }
+  if (method === 'DELETE' && /^\/api\/v2\/users\/[^/]+\/sessions$/.test(path)) return 'delete:sessions';
+  if (method === 'DELETE' && /^\/api\/v2\/users\/[^/]+\/refresh-tokens$/.test(path)) return 'delete:refresh_tokens';
+  if (method === 'DELETE' && /^\/api\/v2\/grants\/?$/.test(path)) return 'delete:grants';
+  return undefined;
 }
 
 export class FakeTenant {
   readonly actions: FakeAction[] = [];
   readonly bindings = new Map<string, Binding[]>();
   readonly requests: RecordedRequest[] = [];
-  private testResult: { status: number; body: unknown };
-  private readonly surprises: NonNullable<TenantSeed['surprises']>;
+  /** What revoke:user's endpoints ended, by kind, user id each. */
+  readonly ended: { sessions: string[]; refreshTokens: string[]; grants: string[] } = { sessions: [], refreshTokens: [], grants: [] };
+  private readonly seed: TenantSeed;
+  private readonly clients: Record<string, { secret: string; scopes: string[] }>;
+  private readonly failures: InjectedFailure[];
   private serial = 0;
+  private clock = Date.UTC(2025, 5, 1, 12, 0, 0);
   private readonly onRecord: ((request: RecordedRequest) => void) | undefined;
   private readonly noMatch = (req: { method?: string; path?: string; href?: string; options?: { href?: string } }) => {
     this.record({ method: req.method ?? 'GET', path: req.href ?? req.path ?? req.options?.href ?? '?', query: {}, body: undefined, unmatched: true });
@@ -128,8 +186,12 @@ export class FakeTenant {
 
   constructor(seed: TenantSeed = {}, onRecord?: (request: RecordedRequest) => void) {
     this.onRecord = onRecord;
-    this.testResult = seed.testResult ?? { status: 200, body: { payload: {} } };
-    this.surprises = seed.surprises ?? {};
+    this.seed = seed;
+    this.clients = seed.clients ?? {
+      [TEST_CLIENT_ID]: { secret: TEST_CLIENT_SECRET, scopes: [...DEPLOY_GRANT] },
+      [REVOKE_CLIENT_ID]: { secret: REVOKE_CLIENT_SECRET, scopes: [...REVOKE_GRANT] },
+    };
+    this.failures = (seed.failures ?? []).map((f) => ({ ...f, times: f.times ?? 1 }));
     for (const s of seed.actions ?? []) {
       const action = this.newAction({
         name: s.name,
@@ -141,6 +203,16 @@ export class FakeTenant {
       });
       action.status = s.status ?? 'built';
       if (s.deployed !== false) this.deploy(action);
+      if (s.secretsEditedAfterDeploy?.length) {
+        const at = this.tick();
+        for (const secret of action.secrets) if (s.secretsEditedAfterDeploy.includes(secret.name)) secret.updated_at = at;
+        action.all_changes_deployed = false;
+      }
+      if (s.draftCode !== undefined) {
+        action.code = s.draftCode;
+        action.updated_at = this.tick();
+        action.all_changes_deployed = false;
+      }
     }
     for (const [trigger, list] of Object.entries(seed.bindings ?? {})) {
       this.bindings.set(
@@ -148,6 +220,7 @@ export class FakeTenant {
         list.map((b) => ({
           ...this.newBinding(trigger, this.byName(b.action_name)?.id ?? 'missing', b.display_name ?? b.action_name),
           ...(b.unnamed ? { unnamed: true } : {}),
+          ...(b.orphan ? { orphan: true } : {}),
         })),
       );
     }
@@ -187,6 +260,11 @@ export class FakeTenant {
     return this.requests.filter((r) => r.method !== 'GET' && r.path !== '/oauth/token');
   }
 
+  private tick(): string {
+    this.clock += 1000;
+    return new Date(this.clock).toISOString();
+  }
+
   private record(request: RecordedRequest): void {
     this.requests.push(request);
     this.onRecord?.(request);
@@ -194,44 +272,70 @@ export class FakeTenant {
 
   private handle(method: string, uri: string, body: unknown, headers: Record<string, string | string[] | undefined>): Reply {
     const url = new URL(uri, ORIGIN);
-    this.record({ method, path: url.pathname, query: Object.fromEntries(url.searchParams), body });
-    if (url.pathname === '/oauth/token' && method === 'POST') return this.token(body);
-    if (!url.pathname.startsWith('/api/v2/')) return error(404, 'Not found', 'not_found');
-    const auth = headers.authorization ?? headers.Authorization;
-    if (auth !== `Bearer ${ACCESS_TOKEN}`) return error(401, 'Invalid token', 'invalid_token');
-    const scope = requiredScope(method, url.pathname);
-    if (!(GRANTED_SCOPES as readonly string[]).includes(scope)) {
-      return error(403, `Insufficient scope, expected any of: ${scope}`, 'insufficient_scope');
+    const path = decodeURIComponent(url.pathname);
+    const request: RecordedRequest = { method, path, query: Object.fromEntries(url.searchParams), body };
+    const reply = this.answer(method, url, path, body, headers);
+    request.status = reply[0];
+    this.record(request);
+    return reply;
+  }
+
+  private answer(method: string, url: URL, path: string, body: unknown, headers: Record<string, string | string[] | undefined>): Reply {
+    if (path === '/oauth/token' && method === 'POST') return this.token(body);
+    if (!path.startsWith('/api/v2/')) return error(404, 'Not found', 'not_found');
+    const auth = String(headers.authorization ?? headers.Authorization ?? '');
+    const client = Object.keys(this.clients).find((id) => auth === `Bearer token-for-${id}`);
+    if (client === undefined) return error(401, 'Invalid token', 'invalid_token');
+    const scope = documentedScope(method, path);
+    if (scope === undefined) return error(404, `No route for ${method} ${path} in the fake tenant`, 'not_found');
+    if (!this.clients[client]?.scopes.includes(scope)) return error(403, `Insufficient scope, expected any of: ${scope}`, 'insufficient_scope');
+    const failure = this.failures.find(
+      (f) => f.method === method && new RegExp(f.path).test(path) && (f.times ?? 0) > 0 && (f.bodyIncludes === undefined || JSON.stringify(body ?? '').includes(f.bodyIncludes)),
+    );
+    if (failure) {
+      failure.times = (failure.times ?? 1) - 1;
+      return error(failure.status, failure.message ?? `Injected failure for ${method} ${path}`, 'injected');
     }
-    return this.route(method, url, body);
+    return this.route(method, url, path, body);
   }
 
   private token(body: unknown): Reply {
     const b = (body ?? {}) as Record<string, unknown>;
-    const ok =
-      b.grant_type === 'client_credentials' &&
-      b.client_id === TEST_CLIENT_ID &&
-      b.client_secret === TEST_CLIENT_SECRET &&
-      b.audience === `${ORIGIN}/api/v2/`;
+    const client = typeof b.client_id === 'string' ? this.clients[b.client_id] : undefined;
+    const ok = b.grant_type === 'client_credentials' && client !== undefined && b.client_secret === client.secret && b.audience === `${ORIGIN}/api/v2/`;
     if (!ok) return [401, { error: 'access_denied', error_description: 'Unauthorized' }];
-    return [200, { access_token: ACCESS_TOKEN, token_type: 'Bearer', expires_in: 86400, scope: GRANTED_SCOPES.join(' ') }];
+    return [200, { access_token: `token-for-${String(b.client_id)}`, token_type: 'Bearer', expires_in: 86400, scope: client.scopes.join(' ') }];
   }
 
-  private route(method: string, url: URL, body: unknown): Reply {
-    const path = url.pathname.replace(/\/$/, '');
+  private route(method: string, url: URL, path: string, body: unknown): Reply {
+    const trimmed = path.replace(/\/$/, '');
     const page = Number(url.searchParams.get('page') ?? 0);
     const perPage = Number(url.searchParams.get('per_page') ?? 50);
     const slice = <T>(items: T[]) => items.slice(page * perPage, page * perPage + perPage);
     let m: RegExpMatchArray | null;
-    if (method === 'GET' && path === '/api/v2/actions/modules') {
+    if ((m = trimmed.match(/^\/api\/v2\/users\/([^/]+)\/(sessions|refresh-tokens)$/))) {
+      if (this.seed.plan !== 'enterprise') {
+        const status = this.seed.notOnPlanStatus ?? 403;
+        return error(status, status === 404 ? 'Not Found' : 'This feature is not available for your plan.', status === 404 ? 'not_found' : 'operation_not_supported');
+      }
+      (m[2] === 'sessions' ? this.ended.sessions : this.ended.refreshTokens).push(m[1] ?? '');
+      return [202, ''];
+    }
+    if (method === 'DELETE' && trimmed === '/api/v2/grants') {
+      const user = url.searchParams.get('user_id');
+      if (!user) return error(400, 'Payload validation error: user_id is required', 'invalid_query_string');
+      this.ended.grants.push(user);
+      return [204, ''];
+    }
+    if (method === 'GET' && trimmed === '/api/v2/actions/modules') {
       return [200, { modules: [], total: 0, page, per_page: perPage }];
     }
-    if (method === 'GET' && path === '/api/v2/actions/actions') {
+    if (method === 'GET' && trimmed === '/api/v2/actions/actions') {
       this.actions.forEach((a) => this.finishBuild(a));
       return [200, { actions: slice(this.actions).map((a) => this.view(a)), total: this.actions.length, page, per_page: perPage }];
     }
-    if (method === 'POST' && path === '/api/v2/actions/actions') return this.create(body);
-    if ((m = path.match(/^\/api\/v2\/actions\/actions\/([^/]+)(\/deploy|\/test)?$/))) {
+    if (method === 'POST' && trimmed === '/api/v2/actions/actions') return this.create(body);
+    if ((m = trimmed.match(/^\/api\/v2\/actions\/actions\/([^/]+)(\/deploy|\/test)?$/))) {
       const action = this.actions.find((a) => a.id === m?.[1]);
       if (!action) return error(404, 'That action does not exist.', 'inexistent_action');
       if (method === 'GET' && !m[2]) {
@@ -240,23 +344,26 @@ export class FakeTenant {
       }
       if (method === 'PATCH' && !m[2]) return this.update(action, body);
       if (method === 'POST' && m[2] === '/deploy') return this.deployReply(action);
-      if (method === 'POST' && m[2] === '/test') return [this.testResult.status, this.testResult.body];
+      if (method === 'POST' && m[2] === '/test') {
+        const result = this.seed.testResults?.[action.name] ?? this.seed.testResults?.['*'] ?? { status: 200, body: { payload: {} } };
+        return [result.status, result.body];
+      }
       if (method === 'DELETE' && !m[2]) {
         this.actions.splice(this.actions.indexOf(action), 1);
         return [204, ''];
       }
     }
-    if (method === 'GET' && path === '/api/v2/actions/triggers') {
+    if (method === 'GET' && trimmed === '/api/v2/actions/triggers') {
       const triggers = ['post-login', 'post-change-password', 'credentials-exchange', 'pre-user-registration'];
       return [200, { triggers: triggers.map((id) => ({ id, version: id === 'post-login' ? 'v3' : 'v2', status: 'CURRENT', runtimes: ['node18', 'node22'], default_runtime: 'node22', compatible_triggers: [] })) }];
     }
-    if ((m = path.match(/^\/api\/v2\/actions\/triggers\/([^/]+)\/bindings$/))) {
+    if ((m = trimmed.match(/^\/api\/v2\/actions\/triggers\/([^/]+)\/bindings$/))) {
       const trigger = m[1] ?? '';
       const list = this.bindings.get(trigger) ?? [];
       if (method === 'GET') return [200, { bindings: slice(list).map((b) => this.bindingView(b)), total: list.length, page, per_page: perPage }];
       if (method === 'PATCH') return this.rebind(trigger, body);
     }
-    return error(404, `No route for ${method} ${path} in the fake tenant`, 'not_found');
+    return error(404, `No route for ${method} ${trimmed} in the fake tenant`, 'not_found');
   }
 
   private newAction(fields: {
@@ -267,6 +374,7 @@ export class FakeTenant {
     dependencies: unknown[];
     secrets: { name: string; value: string }[];
   }): FakeAction {
+    const at = this.tick();
     const action: FakeAction = {
       id: `act_${String(++this.serial).padStart(4, '0')}`,
       name: fields.name,
@@ -274,41 +382,47 @@ export class FakeTenant {
       code: fields.code,
       runtime: fields.runtime,
       dependencies: fields.dependencies,
-      secrets: fields.secrets.map((s) => ({ name: s.name, updated_at: NOW })),
+      secrets: fields.secrets.map((s) => ({ name: s.name, updated_at: at })),
       status: 'pending',
       all_changes_deployed: false,
-      created_at: NOW,
-      updated_at: NOW,
+      created_at: at,
+      updated_at: at,
     };
     this.actions.push(action);
     return action;
   }
 
   private newBinding(trigger: string, actionId: string, displayName: string): Binding {
-    return { id: `bnd_${++this.serial}`, trigger_id: trigger, display_name: displayName, action_id: actionId, created_at: NOW, updated_at: NOW };
+    const at = this.tick();
+    return { id: `bnd_${++this.serial}`, trigger_id: trigger, display_name: displayName, action_id: actionId, created_at: at, updated_at: at };
   }
 
   // Auth0 builds a new draft asynchronously; here it is done by the next read.
   private finishBuild(action: FakeAction): void {
     if (action.status === 'pending') {
       action.status = 'built';
-      action.built_at = NOW;
+      action.built_at = this.tick();
     }
   }
 
   private view(action: FakeAction): Record<string, unknown> {
-    return { ...action, supported_triggers: action.supported_triggers.map((t) => ({ ...t })) };
+    return {
+      ...action,
+      supported_triggers: action.supported_triggers.map((t) => ({ ...t })),
+      secrets: action.secrets.map((s) => ({ ...s })),
+      ...(action.deployed_version ? { deployed_version: { ...action.deployed_version, secrets: action.deployed_version.secrets.map((s) => ({ ...s })) } } : {}),
+    };
   }
 
   private bindingView(binding: Binding): Record<string, unknown> {
     const action = this.actions.find((a) => a.id === binding.action_id);
-    const view = action ? this.view(action) : undefined;
+    const view = action && !binding.orphan ? this.view(action) : undefined;
     if (view && binding.unnamed) delete view.name;
     return {
       id: binding.id,
       trigger_id: binding.trigger_id,
       display_name: binding.display_name,
-      action: view,
+      ...(view ? { action: view } : {}),
       created_at: binding.created_at,
       updated_at: binding.updated_at,
     };
@@ -333,37 +447,39 @@ export class FakeTenant {
 
   private update(action: FakeAction, body: unknown): Reply {
     const b = (body ?? {}) as Record<string, unknown>;
+    const at = this.tick();
     if (typeof b.code === 'string') action.code = b.code;
     if (typeof b.runtime === 'string') action.runtime = b.runtime;
     if (Array.isArray(b.dependencies)) action.dependencies = b.dependencies;
     if (Array.isArray(b.supported_triggers)) action.supported_triggers = b.supported_triggers as TriggerRef[];
     if (Array.isArray(b.secrets)) {
-      action.secrets = (b.secrets as { name: string }[]).map((s) => ({ name: s.name, updated_at: NOW }));
+      action.secrets = (b.secrets as { name: string }[]).map((s) => ({ name: s.name, updated_at: at }));
     }
     action.status = 'pending';
     action.all_changes_deployed = false;
-    action.updated_at = NOW;
+    action.updated_at = at;
     return [200, this.view(action)];
   }
 
-  private deploy(action: FakeAction): Record<string, unknown> {
-    const number = Number((action.deployed_version?.number as number | undefined) ?? 0) + 1;
-    const version = {
+  private deploy(action: FakeAction): FakeVersion {
+    const number = (action.deployed_version?.number ?? 0) + 1;
+    const at = this.tick();
+    const version: FakeVersion = {
       id: `ver_${++this.serial}`,
       action_id: action.id,
       code: action.code,
       dependencies: action.dependencies,
       deployed: true,
       runtime: action.runtime,
-      secrets: action.secrets,
+      secrets: action.secrets.map((s) => ({ ...s })),
       status: 'built',
       number,
       errors: [],
-      built_at: NOW,
-      created_at: NOW,
-      updated_at: NOW,
+      built_at: at,
+      created_at: at,
+      updated_at: at,
       supported_triggers: action.supported_triggers,
-      action: { id: action.id, name: action.name, supported_triggers: action.supported_triggers, all_changes_deployed: true, created_at: NOW, updated_at: NOW },
+      action: { id: action.id, name: action.name, supported_triggers: action.supported_triggers, all_changes_deployed: true, created_at: action.created_at, updated_at: at },
     };
     action.deployed_version = version;
     action.all_changes_deployed = true;
@@ -393,7 +509,7 @@ export class FakeTenant {
     }
     this.bindings.set(trigger, next);
     const reply: Reply = [200, { bindings: next.map((b) => this.bindingView(b)) }];
-    const instead = this.surprises.bindingsAfterWrite?.[trigger];
+    const instead = this.seed.surprises?.bindingsAfterWrite?.[trigger];
     if (instead) {
       this.bindings.set(
         trigger,

@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { FakeAction, RecordedRequest, TenantSeed } from './fake-tenant';
+import type { PreflightFaunaState } from './preflight-fauna';
 
 const REPO_ROOT = path.resolve(__dirname, '../../..');
 const PRELOAD = path.join(__dirname, 'fake-tenant-preload.ts');
@@ -25,26 +26,36 @@ export interface ScriptRun {
 export async function runScript(
   script: 'deploy-tenant' | 'smoke-tenant',
   args: readonly string[],
-  options: { env: Record<string, string>; seed?: TenantSeed; dotEnv?: string },
+  options: {
+    env: Record<string, string>;
+    seed?: TenantSeed;
+    dotEnv?: string;
+    /** State of the Fauna the preflight reaches (default ready). */
+    fauna?: PreflightFaunaState;
+    /** Folders to put first on PATH (a stand-in `npm`, say). */
+    pathPrefix?: string;
+  },
 ): Promise<ScriptRun> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), `auth0-fauna-${script}-test-`));
   try {
     const files = { seed: path.join(dir, 'seed.json'), log: path.join(dir, 'requests.jsonl'), state: path.join(dir, 'state.json') };
     fs.writeFileSync(files.seed, JSON.stringify(options.seed ?? {}));
     fs.writeFileSync(files.log, '');
-    if (options.dotEnv !== undefined) fs.writeFileSync(path.join(dir, '.env'), options.dotEnv);
+    // Private, as the docs ask: a world-readable .env would add a warning to stderr.
+    if (options.dotEnv !== undefined) fs.writeFileSync(path.join(dir, '.env'), options.dotEnv, { mode: 0o600 });
     const child = spawn(
       process.execPath,
       ['--require', require.resolve('tsx/cjs'), '--require', PRELOAD, path.join(REPO_ROOT, 'scripts', `${script}.ts`), ...args],
       {
         cwd: dir,
         env: {
-          PATH: process.env.PATH ?? '',
+          PATH: [options.pathPrefix, process.env.PATH].filter((p) => p).join(path.delimiter),
           HOME: process.env.HOME ?? dir,
           ...options.env,
           FAKE_TENANT_SEED: files.seed,
           FAKE_TENANT_LOG: files.log,
           FAKE_TENANT_STATE_OUT: files.state,
+          FAKE_FAUNA_STATE: options.fauna ?? 'ready',
         },
         stdio: ['ignore', 'pipe', 'pipe'],
       },
