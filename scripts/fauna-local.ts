@@ -185,11 +185,13 @@ async function main(argv: readonly string[]): Promise<number> {
     if (err.code === 'ERR_USAGE') console.error(USAGE);
     return err.code === 'ERR_USAGE' ? 2 : 1;
   }
-  for (const line of describeFaunaLocal(running)) console.log(line);
-  const signal = await new Promise<NodeJS.Signals>((resolve) => {
+  // Listen before saying "Ctrl-C stops it.": a signal sent right after that line must find the handler.
+  const stopped = new Promise<NodeJS.Signals>((resolve) => {
     process.once('SIGINT', () => resolve('SIGINT'));
     process.once('SIGTERM', () => resolve('SIGTERM'));
   });
+  for (const line of describeFaunaLocal(running)) console.log(line);
+  const signal = await stopped;
   await running.close();
   console.log(`Stopped (${signal}); the in-memory Fauna and ${path.relative(process.cwd(), running.envFile)} are gone.`);
   return 0;
