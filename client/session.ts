@@ -1,4 +1,4 @@
-import { errors as faunaErrors, query as q, type Client, type ExprArg, type QueryOptions } from 'faunadb';
+import faunadb, { type Client, type ExprArg, type QueryOptions } from 'faunadb';
 import { createFaunaClient, type FetchLike } from '../actions/lib/fauna-client';
 import { END_ALL_LOGINS_FUNCTION, END_LOGIN_FUNCTION } from '../actions/lib/schema-names';
 import { parseFaunaEndpoint } from '../actions/lib/setting-parsers';
@@ -12,6 +12,10 @@ import { openTabSync, type TabMessage, type TabSync } from './tab-sync';
  * delete the logins' auth0_jwt documents, which the core re-reads uncached on every request.
  */
 export { END_ALL_LOGINS_FUNCTION, END_LOGIN_FUNCTION };
+
+// faunadb is CommonJS: Node's ESM loader offers it only as a default export, so the built package
+// takes its values from that (a named import fails in Node with "Named export not found").
+const { errors: faunaErrors, query: q } = faunadb;
 
 const DEFAULT_RENEW_BEFORE_MS = 60_000;
 // After a renewal before expiry failed, the held secret is used and renewal retried no sooner.

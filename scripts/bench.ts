@@ -1,6 +1,7 @@
 /**
  * `npm run bench`: sizes, cold load (on this Node and on Auth0's Node 22), per-login cost and
- * round trips of the built Action bundles, each next to a baseline measured in the same run.
+ * round trips of the built Action bundles, each next to a baseline measured in the same run;
+ * and what an app's browser bundle pays for the helper and the driver, beside auth0-spa-js.
  * Writes the figures to bench/results.json and renders from them both bench/RESULTS.md and the
  * table in docs/benchmarks.md, so the two always show the same run. Figures only: nothing here
  * fails on a timing. `npm run bench -- --render` re-renders both from results.json, measuring
@@ -10,6 +11,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { listActionBundles, REPO_ROOT } from './bench/action-bundles';
+import { measureAppBundle } from './bench/app-bundle';
 import { measureBundleSize } from './bench/bundle-size';
 import { AuthFaunaError } from '../actions/lib/errors';
 import { compareColdLoad, CURRENT_RUNTIME, type Runtime } from './bench/cold-load';
@@ -94,6 +96,8 @@ async function main(): Promise<void> {
     const roundTrips = await compareRoundTrips(await faunaWithSchema(), { logins: ROUND_TRIP_LOGINS, roundTripMs: ROUND_TRIP_MS });
     step('wire equivalence with the naive bundle');
     const sameRequest = await sameRequestAsNaive(await faunaWithSchema(), naiveFiles.get(LOGIN_BUNDLE) ?? '');
+    step("an app's bundle: auth0-fauna-client and faunadb beside auth0-spa-js (esbuild, minified, gzip)");
+    const appBundle = await measureAppBundle();
 
     const cpus = os.cpus();
     const figures: BenchFigures = {
@@ -111,6 +115,7 @@ async function main(): Promise<void> {
       sameRequestAsNaive: sameRequest,
       coldLoadProcesses: COLD_LOAD_PROCESSES,
       auth0RuntimeColdLoad,
+      appBundle,
     };
     fs.mkdirSync(path.dirname(FIGURES_FILE), { recursive: true });
     fs.writeFileSync(FIGURES_FILE, `${JSON.stringify(figures, null, 2)}\n`);

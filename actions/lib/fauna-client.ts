@@ -1,4 +1,4 @@
-import { Client, errors as faunaErrors, type ClientConfig, type Expr } from 'faunadb';
+import faunadb, { type Client, type ClientConfig, type Expr } from 'faunadb';
 import { FaunaQueryError, type ErrorCode } from './errors';
 import type { FaunaConnectionSettings } from './settings';
 
@@ -10,11 +10,16 @@ import type { FaunaConnectionSettings } from './settings';
 
 export type FetchLike = typeof globalThis.fetch;
 
+// The default import, not named ones: the app's helper (client/) bundles this file into an ES
+// module, and Node's ESM loader offers the CommonJS driver only as a default export. Member
+// access, not destructuring, so the Action bundles' rollup still keeps only what is used.
+const faunaErrors = faunadb.errors;
+
 export function createFaunaClient(
   connection: Pick<FaunaConnectionSettings, 'faunaSecret' | 'faunaEndpoint'>,
   fetchImpl: FetchLike = globalThis.fetch,
 ): Client {
-  return new Client({
+  return new faunadb.Client({
     secret: connection.faunaSecret,
     endpoint: connection.faunaEndpoint,
     // The driver types fetch as cross-fetch's; the global one is call-compatible.

@@ -10,7 +10,12 @@ import errors from 'faunadb/src/errors.js';
 import values from 'faunadb/src/values.js';
 import json from 'faunadb/src/_json.js';
 import * as query from 'faunadb/src/query.js';
+// The driver as a default import too (`import faunadb from 'faunadb'`, the form Node's ESM loader
+// accepts for a CommonJS module): this module's own namespace, so `faunadb.Client` stays a static
+// member access that rollup resolves and tree-shakes.
+import * as driver from './faunadb-index.mjs';
 
 export const parseJSON = json.parseJSON;
 export { Client, Expr, PageHelper, RequestResult, clientLogger, errors, values, query };
 export * from 'faunadb/src/query.js';
+export default driver;

@@ -1,3 +1,4 @@
+import type { AppBundleFigures } from './app-bundle';
 import type { BundleSize } from './bundle-size';
 import type { ColdLoadComparison } from './cold-load';
 import type { LoginCostReport } from './login-cost';
@@ -34,6 +35,8 @@ export interface BenchFigures {
   readonly sameRequestAsNaive: boolean;
   readonly coldLoadProcesses: number;
   readonly auth0RuntimeColdLoad: Auth0RuntimeColdLoad;
+  /** What an app's browser bundle pays for the helper and the driver, beside auth0-spa-js. */
+  readonly appBundle: AppBundleFigures;
 }
 
 export const LOGIN_BUNDLE = 'fauna-login';
@@ -164,6 +167,16 @@ export function renderResults(f: BenchFigures): string {
             `${ms(c.fetchLoad.median)} / ${ms(c.fetchLoad.p90)}`,
           ]),
         );
+  const appBundle = table(
+    ['an app bundle of', 'minified bytes', 'gzip'],
+    f.appBundle.rows.map((r) => [r.label, int(r.size.raw), int(r.size.gzip)]),
+  );
+  const shares = table(
+    ['package', 'minified bytes in the bundle of all three'],
+    Object.entries(f.appBundle.shareOfAll)
+      .sort(([, a], [, b]) => b - a)
+      .map(([name, bytes]) => [name, int(bytes)]),
+  );
   const load = machine.loadAverage === undefined ? '' : `; load average (1 min) ${machine.loadAverage.start.toFixed(2)} at start, ${machine.loadAverage.end.toFixed(2)} at end`;
   return `# Bench results
 
@@ -214,12 +227,37 @@ same work the way published examples do, one query per step, with the same drive
 steps are also not atomic. ${roundTrips.action.newUser.wallMs.n} logins per cell, interleaved.
 
 ${rt}
+
+## What an app's bundle pays (the helper and the driver, beside auth0-spa-js)
+
+Each entry imports the packages as an app does (\`auth0-fauna-client\` by its package name, so
+its built ES module), bundled for the browser by ${f.appBundle.bundler}; gzip of the whole
+output. The split by package comes from the esbuild metafile of the last bundle.
+
+${appBundle}
+
+${shares}
 `;
 }
 
 /** docs/benchmarks.md holds the summary between these two lines; `npm run bench` rewrites what is between. */
 export const README_BENCH_START = '<!-- npm run bench writes the figures below; edit scripts/bench/results-table.ts instead -->';
 export const README_BENCH_END = '<!-- end of npm run bench figures -->';
+
+/** The summary's row: the helper and the driver in an app's bundle, next to auth0-spa-js alone. */
+function appBundleRow(a: AppBundleFigures): string[] {
+  const row = (label: string) => {
+    const found = a.rows.find((r) => r.label === label);
+    if (found === undefined) throw new Error(`the app bundle figures hold no "${label}" row`);
+    return `${int(found.size.raw)} bytes (${int(found.size.gzip)} gzip)`;
+  };
+  return [
+    'app bundle: auth0-fauna-client + faunadb, minified',
+    `${row('auth0-fauna-client + faunadb')}; the helper alone ${row('auth0-fauna-client, faunadb external')}`,
+    `auth0-spa-js alone ${row('auth0-spa-js (baseline)')}`,
+    '',
+  ];
+}
 
 /** The benchmark summary of docs/benchmarks.md: a few rows of the same figures as bench/RESULTS.md. */
 export function renderReadmeSummary(f: BenchFigures): string {
@@ -268,6 +306,7 @@ export function renderReadmeSummary(f: BenchFigures): string {
         '',
         `< 1 ms: ${met(loginCost.newUser.ownCpuUs.median < 1000 && loginCost.returningUser.ownCpuUs.median < 1000)}`,
       ],
+      appBundleRow(f.appBundle),
       [
         `login with ${roundTrips.roundTripMs} ms per Fauna round trip, median`,
         wall(roundTrips.action),

@@ -9,7 +9,7 @@
  */
 import { createAuth0Client, type Auth0Client } from '@auth0/auth0-spa-js';
 import { query as q, type values } from 'faunadb';
-import { FaunaClientError, FaunaSession, withoutFaunaClaims, type LogoutOptions } from '../../../client';
+import { FaunaClientError, FaunaSession, withoutFaunaClaims, type LogoutOptions } from 'auth0-fauna-client';
 import { parseExampleAppConfig, type ExampleAppConfig } from './config';
 import { timeLeft } from './format';
 import { TEXTS, endsSignIn, isNetworkError, loginErrorText, oauthErrorCode, problemText, restoreProblemText } from './messages';

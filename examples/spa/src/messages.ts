@@ -5,7 +5,7 @@
  * display an attacker's words.
  */
 import { errors as faunaErrors } from 'faunadb';
-import { FaunaClientError } from '../../../client';
+import { FaunaClientError } from 'auth0-fauna-client';
 
 /** OAuth 2.0 / OpenID Connect error codes a login can end with, and what the user is told. */
 export const LOGIN_ERROR_TEXTS: Readonly<Record<string, string>> = {
