@@ -1,7 +1,8 @@
 /**
  * `npm run bench`: sizes, cold load (on this Node and on Auth0's Node 22), per-login cost and
  * round trips of the built Action bundles, each next to a baseline measured in the same run;
- * and what an app's browser bundle pays for the helper and the driver, beside auth0-spa-js.
+ * what an app's browser bundle pays for the helper and the driver, beside auth0-spa-js; and the
+ * latency the server-side mode adds (one hop through examples/server).
  * Writes the figures to bench/results.json and renders from them both bench/RESULTS.md and the
  * table in docs/benchmarks.md, so the two always show the same run. Figures only: nothing here
  * fails on a timing. `npm run bench -- --render` re-renders both from results.json, measuring
@@ -12,6 +13,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { listActionBundles, REPO_ROOT } from './bench/action-bundles';
 import { measureAppBundle } from './bench/app-bundle';
+import { compareServerHop } from './bench/server-hop';
 import { measureBundleSize } from './bench/bundle-size';
 import { AuthFaunaError } from '../actions/lib/errors';
 import { compareColdLoad, CURRENT_RUNTIME, type Runtime } from './bench/cold-load';
@@ -28,6 +30,7 @@ const LOGINS = 1_000;
 const WARMUP_LOGINS = 200;
 const ROUND_TRIP_LOGINS = 20;
 const ROUND_TRIP_MS = 30;
+const SERVER_HOP_REQUESTS = 200;
 
 const step = (what: string) => process.stderr.write(`bench: ${what}\n`);
 
@@ -98,6 +101,8 @@ async function main(): Promise<void> {
     const sameRequest = await sameRequestAsNaive(await faunaWithSchema(), naiveFiles.get(LOGIN_BUNDLE) ?? '');
     step("an app's bundle: auth0-fauna-client and faunadb beside auth0-spa-js (esbuild, minified, gzip)");
     const appBundle = await measureAppBundle();
+    step(`server-side mode: ${SERVER_HOP_REQUESTS} notes queries straight to Fauna and ${SERVER_HOP_REQUESTS} through examples/server, interleaved`);
+    const serverHop = await compareServerHop({ requests: SERVER_HOP_REQUESTS });
 
     const cpus = os.cpus();
     const figures: BenchFigures = {
@@ -116,6 +121,7 @@ async function main(): Promise<void> {
       coldLoadProcesses: COLD_LOAD_PROCESSES,
       auth0RuntimeColdLoad,
       appBundle,
+      serverHop,
     };
     fs.mkdirSync(path.dirname(FIGURES_FILE), { recursive: true });
     fs.writeFileSync(FIGURES_FILE, `${JSON.stringify(figures, null, 2)}\n`);

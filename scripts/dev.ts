@@ -9,7 +9,10 @@
  * Each server answers only `Host: localhost|127.0.0.1:<its port>` (403 otherwise: DNS rebinding).
  * Ports: DEV_APP_PORT (3000), DEV_LOGIN_PORT (3001), DEV_FAUNA_PORT (8443), from the environment
  * or `.env`. Ctrl-C stops all three.
+ * `npm run dev -- --server` also starts the server-side example (examples/server) on
+ * DEV_SERVER_PORT (3002), registered at the dev login as a confidential client.
  */
+import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
@@ -19,6 +22,7 @@ import { redact } from '../actions/lib/log';
 import { parseClaimNamespace, parseLoginSettings, readSettings } from '../actions/lib/settings';
 import type { ExampleAppConfig } from '../examples/spa/src/config';
 import { CONFIGURED_FAUNA_OPT_IN, actionSettingsFrom, chooseFauna, readEnvironment, type EnvBag } from './environment';
+import { assertClientPackageBuilt } from './dev/client-package';
 import { DevError } from './dev/dev-error';
 import { startInProcessFauna } from './dev/dev-fauna';
 import { buildExampleApp, exampleAppHandler, readExampleAppConfig } from './dev/example-app';
@@ -35,7 +39,12 @@ const DEV_CLIENT_NAME = 'auth0-fauna example app';
 const DEFAULT_USERS_FILE = path.resolve(__dirname, '../examples/dev-users.json');
 const LOOPBACK = '127.0.0.1';
 
-const PORTS = { DEV_APP_PORT: 3000, DEV_LOGIN_PORT: 3001, DEV_FAUNA_PORT: 8443 } as const;
+/** The server-side example's client id at the dev login (a confidential client). */
+export const DEV_SERVER_CLIENT_ID = 'auth0-fauna-server-example';
+/** The flag of `npm run dev -- --server`. */
+export const SERVER_FLAG = '--server';
+
+const PORTS = { DEV_APP_PORT: 3000, DEV_LOGIN_PORT: 3001, DEV_FAUNA_PORT: 8443, DEV_SERVER_PORT: 3002 } as const;
 type PortSetting = keyof typeof PORTS;
 
 export interface StartDevOptions {
@@ -43,6 +52,8 @@ export interface StartDevOptions {
   readonly env: EnvBag;
   /** Where the dev servers report what happens (logins, denials); default console.log. */
   readonly log?: (line: string) => void;
+  /** Also start the server-side example (examples/server) on DEV_SERVER_PORT. */
+  readonly server?: boolean;
 }
 
 export interface RunningDev {
@@ -65,6 +76,8 @@ export interface RunningDev {
   readonly appScriptBytes: number;
   /** True when EXAMPLE_APP_CONFIG points the app elsewhere (e.g. a real tenant). */
   readonly appConfigFromFile: boolean;
+  /** The server-side example's origin, when it runs (`--server`). */
+  readonly serverUrl?: string;
   stop(): Promise<void>;
 }
 
@@ -135,7 +148,7 @@ export async function startDev(options: StartDevOptions): Promise<RunningDev> {
   const log = options.log ?? ((line: string) => console.log(line));
 
   // Everything that can be checked before listening is checked first.
-  const ports = { app: readPort(env, 'DEV_APP_PORT'), login: readPort(env, 'DEV_LOGIN_PORT'), fauna: readPort(env, 'DEV_FAUNA_PORT') };
+  const ports = { app: readPort(env, 'DEV_APP_PORT'), login: readPort(env, 'DEV_LOGIN_PORT'), fauna: readPort(env, 'DEV_FAUNA_PORT'), server: readPort(env, 'DEV_SERVER_PORT') };
   const renewBeforeMs = readRenewBeforeMs(env);
   const given = actionSettingsFrom(env);
   const fauna = chooseFauna(env);
@@ -149,11 +162,14 @@ export async function startDev(options: StartDevOptions): Promise<RunningDev> {
   const appConfigFile = env.EXAMPLE_APP_CONFIG?.trim() || undefined;
   const configFromFile = appConfigFile === undefined ? undefined : readExampleAppConfig(path.resolve(appConfigFile));
   assertLoginActionBuilt();
+  assertClientPackageBuilt();
   const appBuild = await buildExampleApp();
 
   const app = lateBoundServer();
   const login = lateBoundServer();
+  const serverApp = options.server === true ? lateBoundServer() : undefined;
   const closers: (() => Promise<void>)[] = [() => closeServer(app.server), () => closeServer(login.server)];
+  if (serverApp !== undefined) closers.push(() => closeServer(serverApp.server));
   const stop = async () => {
     await Promise.all(closers.map((close) => close()));
   };
@@ -164,6 +180,9 @@ export async function startDev(options: StartDevOptions): Promise<RunningDev> {
     // and two ports of one host are the same site.
     const appOrigin = `http://localhost:${appPort}`;
     const loginUrl = `http://localhost:${loginPort}`;
+    const serverOrigin = serverApp === undefined ? undefined : `http://localhost:${await listen(serverApp.server, ports.server, 'DEV_SERVER_PORT')}`;
+    // Made anew on each start: the confidential client's secret and the session cookie's key.
+    const serverClient = serverOrigin === undefined ? undefined : { clientId: DEV_SERVER_CLIENT_ID, clientSecret: randomBytes(32).toString('base64url'), name: 'auth0-fauna server-side example', appOrigin: serverOrigin };
 
     let faunaEndpoint: string;
     let faunaSecret: string;
@@ -182,7 +201,8 @@ export async function startDev(options: StartDevOptions): Promise<RunningDev> {
       FAUNA_ENDPOINT: faunaEndpoint,
       FAUNA_SECRET: faunaSecret,
       CLAIM_NAMESPACE: given.CLAIM_NAMESPACE ?? `${appOrigin}/`,
-      ALLOWED_CLIENT_IDS: DEV_CLIENT_ID,
+      // The dev login's own clients: the example app, and the server-side example when it runs.
+      ALLOWED_CLIENT_IDS: serverClient === undefined ? DEV_CLIENT_ID : `${DEV_CLIENT_ID},${serverClient.clientId}`,
     };
     const settings = checked(() => parseLoginSettings(secrets));
     // The Action redacts its own lines; this guards the dev servers' (e.g. an error's message).
@@ -192,6 +212,7 @@ export async function startDev(options: StartDevOptions): Promise<RunningDev> {
     const devLogin = createDevLogin({
       issuer: `${loginUrl}/`,
       client: { clientId: DEV_CLIENT_ID, name: DEV_CLIENT_NAME, appOrigin },
+      ...(serverClient === undefined ? {} : { serverClient }),
       users,
       idTokenClaimNames: [`${namespace}${SECRET_CLAIM}`, `${namespace}${SECRET_EXP_CLAIM}`],
       runPostLogin: loadPostLoginAction(secrets),
@@ -207,6 +228,28 @@ export async function startDev(options: StartDevOptions): Promise<RunningDev> {
       ...(renewBeforeMs === undefined ? {} : { renewBeforeMs }),
     };
     app.bind(exampleAppHandler(appBuild.outDir, appConfig));
+    if (serverApp !== undefined && serverClient !== undefined) {
+      // Required only here, so a plain `npm run dev` (and a test importing this file) never loads
+      // express-openid-connect, whose openid-client is ESM-only (Node 20.19+ requires it natively;
+      // jest's module system cannot). require, not import(): tsx's CommonJS mode keeps import() as
+      // Node's own, which does not resolve a .ts path without its extension.
+      const { createServerApp } = require('../examples/server/src/app') as typeof import('../examples/server/src/app');
+      serverApp.bind(
+        createServerApp(
+          {
+            issuerBaseURL: loginUrl,
+            clientID: serverClient.clientId,
+            clientSecret: serverClient.clientSecret,
+            baseURL: serverClient.appOrigin,
+            sessionSecret: randomBytes(32).toString('base64url'),
+            claimNamespace: namespace,
+            faunaEndpoint,
+            ...(renewBeforeMs === undefined ? {} : { renewBeforeMs }),
+          },
+          { log: say },
+        ),
+      );
+    }
 
     return {
       appUrl: appOrigin,
@@ -223,6 +266,7 @@ export async function startDev(options: StartDevOptions): Promise<RunningDev> {
       userIds: users.map((u) => u.id),
       appScriptBytes: appBuild.scriptBytes,
       appConfigFromFile: configFromFile !== undefined,
+      ...(serverClient === undefined ? {} : { serverUrl: serverClient.appOrigin }),
       stop,
     };
   } catch (err) {
@@ -239,6 +283,9 @@ export function describeDev(dev: RunningDev): string[] {
     '',
     `  App     ${dev.appUrl}   examples/spa (app.js ${dev.appScriptBytes.toLocaleString('en-US')} bytes)${dev.appConfigFromFile ? ', configured by EXAMPLE_APP_CONFIG' : ''}`,
     `  Login   ${dev.loginUrl}   dev login at Auth0's paths, running dist/actions/fauna-login.js; users: ${dev.userIds.join(', ')} (${rel(dev.usersFile)})`,
+    ...(dev.serverUrl === undefined
+      ? []
+      : [`  Server  ${dev.serverUrl}   examples/server: server-side mode, the Fauna secret kept in its encrypted session (client ${DEV_SERVER_CLIENT_ID})`]),
     dev.faunaMode === 'in-process'
       ? `  Fauna   ${dev.faunaUrl}   IN-PROCESS: in memory, an FQL v4 subset for trying the flow; everything in it is gone on exit`
       : `  Fauna   ${dev.faunaUrl}   YOUR Fauna (${CONFIGURED_FAUNA_OPT_IN}=1, FAUNA_ENDPOINT, FAUNA_SECRET): the dev login mints real secrets in it, without a password`,
@@ -247,17 +294,17 @@ export function describeDev(dev: RunningDev): string[] {
       : []),
     '',
     `  CLAIM_NAMESPACE   ${dev.claimNamespace}`,
-    `  ALLOWED_CLIENT_IDS  ${dev.clientId}${dev.allowedClientIdsIgnored ? '   (the dev login\'s own client; ALLOWED_CLIENT_IDS from the environment is for your tenant)' : ''}`,
+    `  ALLOWED_CLIENT_IDS  ${dev.clientId}${dev.serverUrl === undefined ? '' : `,${DEV_SERVER_CLIENT_ID}`}${dev.allowedClientIdsIgnored ? '   (the dev login\'s own client; ALLOWED_CLIENT_IDS from the environment is for your tenant)' : ''}`,
     `  FAUNA_SECRET_TTL  ${dev.secretTtlSeconds} s    ON_FAUNA_ERROR  ${dev.onFaunaError}`,
     '',
-    `Open ${dev.appUrl} and log in. Ctrl-C stops all three.`,
+    `Open ${dev.appUrl}${dev.serverUrl === undefined ? '' : ` or ${dev.serverUrl}`} and log in. Ctrl-C stops ${dev.serverUrl === undefined ? 'all three' : 'all four'}.`,
   ];
 }
 
 async function main(): Promise<number> {
   let dev: RunningDev;
   try {
-    dev = await startDev({ env: readEnvironment() });
+    dev = await startDev({ env: readEnvironment(), server: process.argv.includes(SERVER_FLAG) });
   } catch (err) {
     if (err instanceof DevError) {
       console.error(`${err.code}: ${err.message}`);

@@ -3,6 +3,7 @@ import type { BundleSize } from './bundle-size';
 import type { ColdLoadComparison } from './cold-load';
 import type { LoginCostReport } from './login-cost';
 import type { RoundTripReport } from './round-trips';
+import type { ServerHopReport } from './server-hop';
 
 export interface BundleFigures {
   readonly name: string;
@@ -37,6 +38,8 @@ export interface BenchFigures {
   readonly auth0RuntimeColdLoad: Auth0RuntimeColdLoad;
   /** What an app's browser bundle pays for the helper and the driver, beside auth0-spa-js. */
   readonly appBundle: AppBundleFigures;
+  /** The same notes query straight to Fauna (browser mode) and through the server-side example. */
+  readonly serverHop: ServerHopReport;
 }
 
 export const LOGIN_BUNDLE = 'fauna-login';
@@ -177,6 +180,15 @@ export function renderResults(f: BenchFigures): string {
       .sort(([, a], [, b]) => b - a)
       .map(([name, bytes]) => [name, int(bytes)]),
   );
+  const hop = f.serverHop;
+  const hopTable = table(
+    ['the notes query, from the browser side', 'median / p90 (ms)'],
+    [
+      ['browser mode: FaunaSession.query straight to Fauna', `${ms(hop.direct.median)} / ${ms(hop.direct.p90)}`],
+      ['server mode: GET /api/notes to examples/server, which queries Fauna', `${ms(hop.throughServer.median)} / ${ms(hop.throughServer.p90)}`],
+      ['added by the server (median)', ms(hop.throughServer.median - hop.direct.median)],
+    ],
+  );
   const load = machine.loadAverage === undefined ? '' : `; load average (1 min) ${machine.loadAverage.start.toFixed(2)} at start, ${machine.loadAverage.end.toFixed(2)} at end`;
   return `# Bench results
 
@@ -237,6 +249,16 @@ output. The split by package comes from the esbuild metafile of the last bundle.
 ${appBundle}
 
 ${shares}
+
+## Server-side mode: the extra hop
+
+\`npm run dev -- --server\` started in the bench's process (dev login, in-process Fauna, both
+example apps, loopback). The same notes query made ${hop.requests} times each way, interleaved
+(after 20 warm-up rounds): straight to Fauna with the user's secret, as the single-page app does;
+and as \`GET /api/notes\` with the session cookie to the server-side example, which decrypts its
+session, builds the helper's session from it and runs the query.
+
+${hopTable}
 `;
 }
 
@@ -307,6 +329,12 @@ export function renderReadmeSummary(f: BenchFigures): string {
         `< 1 ms: ${met(loginCost.newUser.ownCpuUs.median < 1000 && loginCost.returningUser.ownCpuUs.median < 1000)}`,
       ],
       appBundleRow(f.appBundle),
+      [
+        'server-side mode: notes query through examples/server, median',
+        `${ms(f.serverHop.throughServer.median)} ms (+${ms(f.serverHop.throughServer.median - f.serverHop.direct.median)} ms)`,
+        `${ms(f.serverHop.direct.median)} ms straight to Fauna (browser mode)`,
+        '',
+      ],
       [
         `login with ${roundTrips.roundTripMs} ms per Fauna round trip, median`,
         wall(roundTrips.action),

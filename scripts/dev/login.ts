@@ -20,6 +20,11 @@ export interface DevLoginOptions {
   readonly issuer: string;
   /** The example app: a public SPA client (no secret, PKCE). */
   readonly client: { readonly clientId: string; readonly name: string; readonly appOrigin: string };
+  /**
+   * The server-side example (`npm run dev -- --server`), registered only when it runs: a
+   * confidential client (client secret, code flow with PKCE), callback `<appOrigin>/callback`.
+   */
+  readonly serverClient?: { readonly clientId: string; readonly clientSecret: string; readonly name: string; readonly appOrigin: string };
   readonly users: readonly DevUser[];
   /** The claim names the Action may set on the ID token (the namespaced two). */
   readonly idTokenClaimNames: readonly string[];
@@ -153,6 +158,20 @@ export function createDevLogin(options: DevLoginOptions): DevLogin {
         grant_types: ['authorization_code', 'refresh_token'],
         response_types: ['code'],
       },
+      ...(options.serverClient === undefined
+        ? []
+        : [
+            {
+              client_id: options.serverClient.clientId,
+              client_secret: options.serverClient.clientSecret,
+              client_name: options.serverClient.name,
+              token_endpoint_auth_method: 'client_secret_basic',
+              redirect_uris: [`${options.serverClient.appOrigin}/callback`],
+              post_logout_redirect_uris: [`${options.serverClient.appOrigin}/`],
+              grant_types: ['authorization_code', 'refresh_token'],
+              response_types: ['code'],
+            },
+          ]),
     ],
     jwks: { keys: [signingKey()] },
     cookies: { keys: [randomBytes(32).toString('base64url')] },

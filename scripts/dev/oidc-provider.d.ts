@@ -68,6 +68,8 @@ declare module 'oidc-provider' {
 
   export interface ClientMetadata {
     readonly client_id: string;
+    /** Confidential clients only (client_secret_basic / client_secret_post). */
+    readonly client_secret?: string;
     readonly client_name?: string;
     readonly token_endpoint_auth_method?: string;
     readonly redirect_uris: readonly string[];

@@ -8,6 +8,7 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { LOGIN_ERROR_TEXTS } from '../../examples/spa/src/messages';
 import { launchChromium, recordFaunaSecrets, recordLoginPageVisits, screenshot, watchCspViolations, type CspViolation } from './support/browser';
+import { logInThroughPage } from './support/log-in';
 import { startDevProcess, type DevProcess } from './support/dev-process';
 import { faunaStatus } from './support/fauna-status';
 import { closedPort } from './support/ports';
@@ -19,15 +20,6 @@ const RENEW_BEFORE_MS = 50_000;
 const ALICE = 'Alice Liddell';
 const BOB = 'Bob Dylan';
 const ALICE_NOTE = 'Buy rabbit food (written by alice)';
-
-async function logInThroughPage(page: Page, appUrl: string, user: 'alice' | 'bob', expectedName: string): Promise<number> {
-  await page.goto(appUrl);
-  const started = Date.now();
-  await page.getByTestId('login').click();
-  await page.getByTestId(`login-as-${user}`).click();
-  await page.getByTestId('user-name').filter({ hasText: expectedName }).waitFor();
-  return Date.now() - started;
-}
 
 const expiresAt = async (page: Page): Promise<number> => Number(await page.getByTestId('secret-expiry').getAttribute('data-expires-at'));
 const noteBodies = (page: Page) => page.getByTestId('note-body').allTextContents();

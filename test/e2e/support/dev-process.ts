@@ -11,22 +11,24 @@ export interface DevProcess {
   readonly loginUrl: string;
   readonly faunaUrl: string;
   readonly claimNamespace: string;
+  /** The server-side example's origin, when started with `--server`. */
+  readonly serverUrl: string | undefined;
   /** Everything it printed so far, stdout and stderr. */
   readonly output: () => string;
   /** Ctrl-C, as a developer would; resolves with the exit code. */
   stop(): Promise<number | null>;
 }
 
-function printedValue(output: string, label: string): string {
+export function printedValue(output: string, label: string): string {
   const match = new RegExp(`^\\s+${label}\\s+(\\S+)`, 'm').exec(output);
   if (match === null) throw new Error(`npm run dev printed no "${label}" line:\n${output}`);
   return match[1];
 }
 
-function spawnDev(settings: Record<string, string>): { child: ChildProcess; cwd: string } {
+function spawnDev(settings: Record<string, string>, args: readonly string[] = []): { child: ChildProcess; cwd: string } {
   const cwd = fs.mkdtempSync(path.join(os.tmpdir(), 'auth0-fauna-dev-e2e-'));
   const blank = Object.fromEntries(Object.keys(SETTINGS).map((name) => [name, '']));
-  const child = spawn(process.execPath, ['--require', require.resolve('tsx/cjs'), path.join(REPO_ROOT, 'scripts/dev.ts')], {
+  const child = spawn(process.execPath, ['--require', require.resolve('tsx/cjs'), path.join(REPO_ROOT, 'scripts/dev.ts'), ...args], {
     cwd,
     env: {
       PATH: process.env.PATH ?? '',
@@ -35,6 +37,7 @@ function spawnDev(settings: Record<string, string>): { child: ChildProcess; cwd:
       DEV_APP_PORT: '0',
       DEV_LOGIN_PORT: '0',
       DEV_FAUNA_PORT: '0',
+      DEV_SERVER_PORT: '0',
       ...settings,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -60,8 +63,8 @@ export async function runDevUntilExit(settings: Record<string, string>): Promise
  * (a developer's .env never leaks in), with exactly the given settings: every Action setting not
  * given is passed empty, so the parent's environment cannot leak one in either.
  */
-export async function startDevProcess(settings: Record<string, string>, timeoutMs = 60_000): Promise<DevProcess> {
-  const { child, cwd } = spawnDev(settings);
+export async function startDevProcess(settings: Record<string, string>, timeoutMs = 60_000, args: readonly string[] = []): Promise<DevProcess> {
+  const { child, cwd } = spawnDev(settings, args);
   let output = '';
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
   child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
@@ -91,6 +94,7 @@ export async function startDevProcess(settings: Record<string, string>, timeoutM
     loginUrl: printedValue(output, 'Login'),
     faunaUrl: printedValue(output, 'Fauna'),
     claimNamespace: printedValue(output, 'CLAIM_NAMESPACE'),
+    serverUrl: args.includes('--server') ? printedValue(output, 'Server') : undefined,
     output: () => output,
     stop: async () => {
       if (child.exitCode === null) child.kill('SIGINT');
