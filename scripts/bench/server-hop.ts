@@ -96,6 +96,7 @@ export async function compareServerHop(options: { requests: number }): Promise<S
     const fauna = FaunaSession.fromClaims(await spaClaims(dev.loginUrl, dev.appUrl, 'alice'), {
       endpoint: dev.faunaUrl,
       namespace: dev.claimNamespace,
+      tabSync: false,
       renew: async () => {
         throw new Error('the measurement is shorter than a secret lives');
       },

@@ -35,7 +35,7 @@ const noteView = (note: NoteDocument) => ({ id: note.ref.id, text: note.data.tex
 function statusOf(err: unknown): { status: number; error: string } | undefined {
   if (err instanceof FaunaClientError) {
     // The secret could not be renewed or was revoked: the user must log in again.
-    if (['ERR_RENEW_FAILED', 'ERR_SECRET_REJECTED', 'ERR_CLAIM_MISSING', 'ERR_CLAIM_INVALID', 'ERR_LOGGED_OUT'].includes(err.code)) {
+    if (['ERR_RENEW_FAILED', 'ERR_SECRET_REJECTED', 'ERR_CLAIM_MISSING', 'ERR_CLAIM_INVALID', 'ERR_LOGGED_OUT', 'ERR_ACCOUNT_CHANGED'].includes(err.code)) {
       return { status: 401, error: 'login_required' };
     }
     return undefined;

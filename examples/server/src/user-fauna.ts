@@ -49,6 +49,10 @@ function sessionFromClaims(req: Request, settings: ServerAppSettings): FaunaSess
     endpoint: settings.faunaEndpoint,
     namespace: settings.claimNamespace,
     ...(settings.renewBeforeMs === undefined ? {} : { renewBeforeMs: settings.renewBeforeMs }),
+    // Tab sync is for a browser's tabs of one user. In Node, BroadcastChannel spans the whole
+    // process: every user's sessions would hear each other, and one user's login would close (and
+    // end the logins of) everybody else's.
+    tabSync: false,
     renew: async (): Promise<IdTokenClaims | undefined> => {
       const accessToken = req.oidc.accessToken;
       if (accessToken === undefined || req.oidc.refreshToken === undefined) {
