@@ -19,6 +19,7 @@ import {
   isRef,
   type Attempt,
   type CheckContext,
+  type LoginOptions,
   type Subject,
   type UserName,
 } from './check-kit';
@@ -40,7 +41,7 @@ export interface SessionOptions {
   /** The revoke Action's key; when absent, a temporary key with its role is made (and removed). */
   readonly revokeKey?: string;
   /** Signs a user in as the login Action does, with `ctx.keys.login`; resolves with the minted secret. */
-  readonly signIn: (auth0Id: string, ttlSeconds: number, ctx: CheckContext) => Promise<string>;
+  readonly signIn: (auth0Id: string, login: { readonly ttlSeconds: number; readonly sessionId?: string }, ctx: CheckContext) => Promise<string>;
   readonly defaultTtlSeconds: number;
   readonly shortTtlSeconds: number;
   readonly logoutGraceSeconds: number;
@@ -91,7 +92,9 @@ export function createCheckSession(options: SessionOptions): CheckSession {
     try {
       return { ok: true, value: (await queryWithRetry<unknown>(client, expr, { budgetMs })).value };
     } catch (err) {
-      if (err instanceof FaunaQueryError) return { ok: false, status: err.status, code: err.faunaCode };
+      if (err instanceof FaunaQueryError) {
+        return { ok: false, status: err.status, code: err.faunaCode, ...(err.faunaDescription === undefined ? {} : { description: err.faunaDescription }) };
+      }
       throw err;
     }
   }
@@ -102,15 +105,22 @@ export function createCheckSession(options: SessionOptions): CheckSession {
     return id;
   };
 
-  async function newLogin(name: UserName, ttlSeconds = options.defaultTtlSeconds): Promise<Subject> {
+  async function secretFor(name: UserName, login: LoginOptions = {}): Promise<string> {
     const id = auth0Id(name);
     let secret: string;
     try {
-      secret = await options.signIn(id, ttlSeconds, context);
+      const sessionId = login.sessionId;
+      secret = await options.signIn(id, { ttlSeconds: login.ttlSeconds ?? options.defaultTtlSeconds, ...(sessionId === undefined ? {} : { sessionId }) }, context);
     } catch (err) {
       throw new CheckSetupFailure(`could not sign ${name} in: ${err instanceof Error ? err.message : 'failed'}`);
     }
     secrets.push(secret);
+    return secret;
+  }
+
+  async function newLogin(name: UserName, login: LoginOptions = {}): Promise<Subject> {
+    const id = auth0Id(name);
+    const secret = await secretFor(name, login);
     const identity = arranged(await attempt(secret, q.CurrentIdentity()), `read the identity of ${name}'s secret`);
     if (!isRef(identity)) throw new CheckSetupFailure(`${name}'s secret has no document identity`);
     tracked.push(identity);
@@ -136,6 +146,8 @@ export function createCheckSession(options: SessionOptions): CheckSession {
       return subject;
     },
     newLogin,
+    secretFor,
+    sessionId: (label) => `auth0-fauna-verify-${runId}-${label}`,
     auth0Id,
     track: (ref) => void tracked.push(ref),
     async revokeUser(id) {
@@ -146,6 +158,7 @@ export function createCheckSession(options: SessionOptions): CheckSession {
       );
       if (outcome.kind !== 'revoked') throw new CheckSetupFailure(`revocation with the revoke key ended ${outcome.kind}`);
     },
+    defaultTtlSeconds: options.defaultTtlSeconds,
     shortTtlSeconds: options.shortTtlSeconds,
     logoutGraceSeconds: options.logoutGraceSeconds,
     sleep: options.sleep,

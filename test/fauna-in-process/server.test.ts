@@ -205,6 +205,33 @@ describe('FakeFauna holdCommits', () => {
   });
 });
 
+describe('FakeFauna holdCommits inside a function', () => {
+  it('reports the lost race as the function\'s failure: 400 call error, instance not unique as the cause', async () => {
+    await client(ADMIN).query(
+      q.CreateFunction({ name: 'add_user', body: q.Query(q.Lambda('id', q.Create(q.Collection('users'), { data: { auth0_id: q.Var('id') } }))) }),
+    );
+    const call = () => client(SERVER).query(q.Call(q.Function('add_user'), 'auth0|race-in-call'));
+    const release = fake.holdCommits();
+    const first = call();
+    const second = call().catch((err: unknown) => err);
+    await new Promise((resolve) => setImmediate(resolve));
+    release();
+    await expect(first).resolves.toMatchObject({ data: { auth0_id: 'auth0|race-in-call' } });
+    const lost = (await second) as InstanceType<typeof faunaErrors.BadRequest>;
+    expect(lost).toBeInstanceOf(faunaErrors.BadRequest);
+    expect(lost.requestResult.responseContent).toEqual({
+      errors: [
+        {
+          position: [],
+          code: 'call error',
+          description: 'Calling the function resulted in an error.',
+          cause: [{ position: ['expr'], code: 'instance not unique', description: 'document is not unique.' }],
+        },
+      ],
+    });
+  });
+});
+
 describe('FakeFauna index builds', () => {
   async function collectionOf(size: number, indexBuildMs?: number): Promise<FakeUnderTest> {
     const built = fakeUnderTest(indexBuildMs === undefined ? {} : { indexBuildMs });
