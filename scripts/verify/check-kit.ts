@@ -52,6 +52,15 @@ export type UserName =
   /** An auth0_id a check tries to take over; never created. */
   | 'eve';
 
+export interface AttemptOptions {
+  /**
+   * Retry what Fauna may answer differently next time (busy, racing); default true. A check that
+   * expects the one refusal a retry cannot mend (a second user for one Auth0 id: 400 instance not
+   * unique) asks once, instead of retrying it for the whole budget.
+   */
+  readonly retry?: boolean;
+}
+
 /** How a check's login is made: its ttl (default: the session's) and Auth0 session id (default: none). */
 export interface LoginOptions {
   readonly ttlSeconds?: number;
@@ -67,13 +76,11 @@ export interface CheckContext {
     readonly revoke: string;
   };
   /** Runs `expr` with `secret`; a Fauna refusal is an answer, not an exception. */
-  attempt(secret: string, expr: Expr): Promise<Attempt>;
+  attempt(secret: string, expr: Expr, options?: AttemptOptions): Promise<Attempt>;
   /** The user's first login, signed in once per run and shared by the checks that leave it alive. */
   user(name: UserName): Promise<Subject>;
   /** A new login of the user, for a check that ends it, needs it short-lived or in an Auth0 session. */
   newLogin(name: UserName, options?: LoginOptions): Promise<Subject>;
-  /** A new login's secret only (no lookups): for a check that needs many logins. */
-  secretFor(name: UserName, options?: LoginOptions): Promise<string>;
   /** The Auth0 session id of this run named `label`: marked like the user ids. */
   sessionId(label: string): string;
   /** The marked Auth0 id of a throwaway user; whatever is made for it is removed at the end. */

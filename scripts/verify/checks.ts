@@ -34,6 +34,7 @@ import {
   sameRef,
   secondsFromNow,
   type Attempt,
+  type AttemptOptions,
   type CheckContext,
   type SecurityCheck,
   type Subject,
@@ -89,8 +90,8 @@ function onlyOwnEntries(attempt: Attempt, allowed: readonly values.Ref[], what: 
 }
 
 /** Creates with `secret`; when the create should have been refused but was not, tracks what it made. */
-async function attemptCreate(ctx: CheckContext, secret: string, expr: Expr): Promise<Attempt> {
-  const attempt = await ctx.attempt(secret, expr);
+async function attemptCreate(ctx: CheckContext, secret: string, expr: Expr, options?: AttemptOptions): Promise<Attempt> {
+  const attempt = await ctx.attempt(secret, expr, options);
   const ref = createdRef(attempt);
   if (ref !== undefined) ctx.track(ref);
   return attempt;
@@ -493,7 +494,10 @@ const LOGIN_KEY_CHECKS: readonly SecurityCheck[] = [
     async run(ctx) {
       const first = await ctx.newLogin('dave');
       const later = { ttlSeconds: ctx.defaultTtlSeconds + 60 };
-      for (let i = 1; i < MAX_LIVE_LOGINS_PER_USER; i += 1) await ctx.secretFor('dave', later);
+      // The logins between the first and the last through login itself, as any caller of it makes them.
+      for (let i = 1; i < MAX_LIVE_LOGINS_PER_USER; i += 1) {
+        arranged(await ctx.attempt(ctx.keys.login, callLogin(first.auth0Id, later)), 'sign dave in again through login');
+      }
       const atCap = await liveLogins(ctx, first.userRef);
       if (atCap !== MAX_LIVE_LOGINS_PER_USER) throw new CheckFailure(`dave holds ${atCap} live logins after ${MAX_LIVE_LOGINS_PER_USER} sign-ins; expected ${MAX_LIVE_LOGINS_PER_USER}`);
       await expectLive(ctx, first, 'at the cap');
@@ -551,7 +555,7 @@ const LOGIN_KEY_CHECKS: readonly SecurityCheck[] = [
       const create = q.Create(users, { data: { auth0_id: ctx.auth0Id('oscar') } });
       expectAllowed(await attemptCreate(ctx, ctx.keys.admin, create), 'the admin key creating the user of a new Auth0 id');
       // 400 instance not unique (users_by_auth0_id), not 403: the admin key may create users.
-      expectRefused(await attemptCreate(ctx, ctx.keys.admin, create), 'the admin key creating a second user for that Auth0 id', 400);
+      expectRefused(await attemptCreate(ctx, ctx.keys.admin, create, { retry: false }), 'the admin key creating a second user for that Auth0 id', 400);
       return 'one user after two logins; 400 instance not unique for a second user of an Auth0 id';
     },
   },

@@ -18,6 +18,7 @@ import {
   describeAttempt,
   isRef,
   type Attempt,
+  type AttemptOptions,
   type CheckContext,
   type LoginOptions,
   type Subject,
@@ -83,14 +84,15 @@ export function createCheckSession(options: SessionOptions): CheckSession {
   const secrets: string[] = [];
   let keys = { ...NO_KEYS, admin: options.adminKey };
 
-  async function attempt(secret: string, expr: Expr): Promise<Attempt> {
+  async function attempt(secret: string, expr: Expr, attemptOptions: AttemptOptions = {}): Promise<Attempt> {
     let client = clients.get(secret);
     if (client === undefined) {
       client = createFaunaClient({ faunaEndpoint: options.endpoint, faunaSecret: secret }, options.fetch);
       clients.set(secret, client);
     }
     try {
-      return { ok: true, value: (await queryWithRetry<unknown>(client, expr, { budgetMs })).value };
+      const retry = attemptOptions.retry === false ? { maxAttempts: 1 } : {};
+      return { ok: true, value: (await queryWithRetry<unknown>(client, expr, { budgetMs, ...retry })).value };
     } catch (err) {
       if (err instanceof FaunaQueryError) {
         return { ok: false, status: err.status, code: err.faunaCode, ...(err.faunaDescription === undefined ? {} : { description: err.faunaDescription }) };
@@ -105,7 +107,7 @@ export function createCheckSession(options: SessionOptions): CheckSession {
     return id;
   };
 
-  async function secretFor(name: UserName, login: LoginOptions = {}): Promise<string> {
+  async function newLogin(name: UserName, login: LoginOptions = {}): Promise<Subject> {
     const id = auth0Id(name);
     let secret: string;
     try {
@@ -115,12 +117,6 @@ export function createCheckSession(options: SessionOptions): CheckSession {
       throw new CheckSetupFailure(`could not sign ${name} in: ${err instanceof Error ? err.message : 'failed'}`);
     }
     secrets.push(secret);
-    return secret;
-  }
-
-  async function newLogin(name: UserName, login: LoginOptions = {}): Promise<Subject> {
-    const id = auth0Id(name);
-    const secret = await secretFor(name, login);
     const identity = arranged(await attempt(secret, q.CurrentIdentity()), `read the identity of ${name}'s secret`);
     if (!isRef(identity)) throw new CheckSetupFailure(`${name}'s secret has no document identity`);
     tracked.push(identity);
@@ -146,7 +142,6 @@ export function createCheckSession(options: SessionOptions): CheckSession {
       return subject;
     },
     newLogin,
-    secretFor,
     sessionId: (label) => `auth0-fauna-verify-${runId}-${label}`,
     auth0Id,
     track: (ref) => void tracked.push(ref),

@@ -76,7 +76,7 @@ describe('npm run verify:fauna', () => {
     expect(code).toBe(0);
     expect(resultLines(out, 'PASS')).toEqual(SECURITY_CHECKS.map((check) => check.id));
     expect(out).toContainEqual(expect.stringContaining('login key: temporary, with the same role; revoke key: temporary'));
-    expect(out).toContainEqual(expect.stringMatching(/^Removed what the run created: .*9 users.*3 keys/));
+    expect(out).toContainEqual(expect.stringMatching(/^Removed what the run created: .*10 users.*3 keys/));
     expect(out.at(-1)).toBe(`All ${SECURITY_CHECKS.length} checks passed.`);
     expect(dataSnapshot(secured.fake)).toEqual(before);
   });

@@ -141,7 +141,7 @@ export const WIDENINGS: readonly Widening[] = [
   {
     name: 'login without its argument checks',
     definition: { ...LOGIN, body: loginFunctionBody({ checkArguments: false, capLiveLogins: true }) },
-    failing: ['login-key-cannot-mint-unbounded-secret', 'login-refuses-bad-arguments', 'login-key-cannot-write-users'],
+    failing: ['login-key-cannot-mint-unbounded-secret', 'login-refuses-bad-arguments', 'login-key-cannot-write-users', 'action-keys-cannot-put-credentials'],
   },
   {
     name: 'login without the cap on live logins',
