@@ -307,6 +307,8 @@ describe('npm run setup:fauna', () => {
 
     expect(recorded.err.join('\n')).toContain('ERR_FAUNA_UNAUTHORIZED');
     expect(recorded.err.join('\n')).toContain('FAUNA_ADMIN_SECRET is not a valid key');
+    // The key setup uses is the admin's: the Actions' setting is not named.
+    expect(recorded.err.join('\n')).not.toMatch(/\bFAUNA_SECRET\b/);
     printedNoAdminKey(recorded);
   });
 

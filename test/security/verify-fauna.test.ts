@@ -8,13 +8,16 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { query as q } from 'faunadb';
 import nock from 'nock';
+import { createFaunaClient } from '../../actions/lib/fauna-client';
 import { FakeFauna } from '../../fauna-in-process';
 import { serveInProcessFauna, type ServedFauna } from '../../fauna-in-process/http';
 import { runSetup } from '../../scripts/setup-fauna';
 import { EXIT_INTERRUPTED, runVerify } from '../../scripts/verify-fauna';
 import { SECURITY_CHECKS } from '../../scripts/verify/checks';
 import { TEST_ENDPOINT } from '../support/fauna-wire';
+import { applyPreviousVersion } from '../support/previous-version';
 import { dataSnapshot } from './support/data-snapshot';
 import { ADMIN_KEY, applyByHand, startSecuredFauna, type SecuredFauna } from './support/secured-fauna';
 import { WIDENINGS } from './support/widenings';
@@ -169,6 +172,41 @@ describe('npm run verify:fauna', () => {
     expect(err).toHaveLength(1);
     expect(out).toContainEqual('Removed what the run created: 1 keys.');
     expect(dataSnapshot(secured.fake)).toEqual(before);
+  });
+
+  it.each([
+    ['FAUNA_SECRET', 'admin'],
+    ['FAUNA_REVOKE_SECRET', 'server'],
+  ] as const)('says when %s is an %s key (which may do all the checks prove an Action key cannot), runs no check', async (name, kind) => {
+    secured = await startSecuredFauna(TEST_ENDPOINT);
+    const admin = createFaunaClient({ faunaEndpoint: TEST_ENDPOINT, faunaSecret: ADMIN_KEY }, secured.fake.fetch);
+    const serverKey = await admin.query<string>(q.Select('secret', q.CreateKey({ role: 'server' })));
+    await serve(secured.fake);
+    const before = dataSnapshot(secured.fake);
+
+    const { code, out, err } = await verify({ env: { [name]: kind === 'admin' ? ADMIN_KEY : serverKey } });
+
+    expect(code).toBe(1);
+    expect(resultLines(out, 'PASS')).toEqual([]);
+    expect(err).toEqual([expect.stringMatching(new RegExp(`^ERR_VERIFY_SETUP: ${name} is an admin or server key, .*--create-action-key`))]);
+    expect(dataSnapshot(secured.fake)).toEqual(before);
+  });
+
+  it("refuses a database still in the upgrade's expand step, naming --finalize, and creates nothing", async () => {
+    let clock = Date.now();
+    const fake = new FakeFauna({ now: () => clock, secrets: { [ADMIN_KEY]: 'admin' } });
+    secured = { fake, loginKey: 'unused-login', revokeKey: 'unused-revoke', now: () => clock, advance: (s) => void (clock += s * 1000), setupLines: [] };
+    await applyPreviousVersion(createFaunaClient({ faunaEndpoint: TEST_ENDPOINT, faunaSecret: ADMIN_KEY }, fake.fetch));
+    expect(await runSetup([], { env: { FAUNA_ENDPOINT: TEST_ENDPOINT, FAUNA_ADMIN_SECRET: ADMIN_KEY }, fetch: fake.fetch, out: () => undefined, err: () => undefined })).toBe(0);
+    await serve(fake);
+    const before = dataSnapshot(fake);
+
+    const { code, out, err } = await verify();
+
+    expect(code).toBe(1);
+    expect(out).toEqual([]);
+    expect(err).toEqual([expect.stringMatching(/^ERR_SCHEMA_NOT_FINALIZED: auth0_fauna_login_action, auth0_fauna_revoke_action still hold the previous version's direct privileges .*npm run setup:fauna -- --finalize/)]);
+    expect(dataSnapshot(fake)).toEqual(before);
   });
 
   it('prints its usage for --help (exit 0) and refuses an unknown flag (exit 2)', async () => {
