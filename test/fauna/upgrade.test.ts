@@ -45,8 +45,10 @@ async function currentLogin(auth0UserId: string): Promise<string> {
     {
       user: { user_id: auth0UserId, email: `${auth0UserId.slice(6)}@example.com`, email_verified: true },
       client: { client_id: 'web' },
+      // A login the Action serves: the code flow asking for openid, through an allowed client.
+      transaction: { protocol: 'oidc-basic-profile', requested_scopes: ['openid', 'profile', 'email'] },
       session: { id: 'sess-upgrade' },
-      secrets: { FAUNA_SECRET: loginKey, FAUNA_ENDPOINT: TEST_ENDPOINT, CLAIM_NAMESPACE: NAMESPACE, FAUNA_SECRET_TTL: '3600' },
+      secrets: { FAUNA_SECRET: loginKey, FAUNA_ENDPOINT: TEST_ENDPOINT, CLAIM_NAMESPACE: NAMESPACE, FAUNA_SECRET_TTL: '3600', ALLOWED_CLIENT_IDS: 'web' },
     },
     recorder.api as unknown as PostLoginApi,
   );
