@@ -97,7 +97,7 @@ function checkTtl(fields: ObjectValue, pos: Position): void {
 }
 
 function writeDoc(ctx: EvalContext, key: ClassKey, doc: Doc, pos: Position): void {
-  ctx.tx.put(key, doc, pos);
+  ctx.tx.put(key, doc, pos, ctx.callPos);
   if (uniqueConflict(ctx.tx, key, doc) !== undefined) throw notUnique(pos);
 }
 

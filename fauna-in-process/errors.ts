@@ -34,6 +34,11 @@ export function notUnique(pos: Position): EvalError {
   return new EvalError(400, 'instance not unique', 'document is not unique.', pos);
 }
 
+/** 400 `call error`: what failed inside a function body, nested as `cause` (ast/Error.scala `CallError`, doc/LambdaWrapper.scala). */
+export function callError(pos: Position, cause: EvalError): EvalError {
+  return new EvalError(400, 'call error', 'Calling the function resulted in an error.', pos, [cause]);
+}
+
 export function invalidExpression(description: string, pos: Position): EvalError {
   return new EvalError(400, 'invalid expression', description, pos);
 }

@@ -19,6 +19,8 @@ export interface EvalContext {
   readonly fake: FakeFaunaInternals;
   /** Inside a role or membership predicate: reads only, even in a function with a role (LambdaWrapper `PredEffectLimit`). */
   readonly readOnly?: boolean;
+  /** Inside a function body: where the request's outermost `Call` is, for an error found only at commit. */
+  readonly callPos?: Position;
 }
 
 /** What the evaluator needs from the server it runs in. */

@@ -2,7 +2,7 @@
  * The FQL v4 functions by their wire name: `{"let": …, "in": …}`, `{"select": …, "from": …}`…
  * Unknown names answer 400 `invalid expression` naming the keys (./evaluator.ts).
  */
-import { EvalError, notSupported, type Position } from './errors';
+import { EvalError, callError, notSupported, type Position } from './errors';
 import { rightsOfRole } from './authorization';
 import { formatString, toStringValue } from './format';
 import { paginate } from './pagination';
@@ -645,12 +645,13 @@ export const FORMS: Readonly<Record<string, Form>> = {
       check(ctx, { name: 'call', fn: fn.ref, args: callArgs }, pos);
       // With a role the body runs with that role's rights; the identity stays the caller's (Auth.changeRole).
       const rights = rightsOfRole(ctx.tx, fn.fields.role);
-      const inner: EvalContext = rights === undefined ? ctx : { ...ctx, caller: { ...ctx.caller, rights } };
+      const callPos = ctx.callPos ?? pos;
+      const inner: EvalContext = rights === undefined ? { ...ctx, callPos } : { ...ctx, callPos, caller: { ...ctx.caller, rights } };
       try {
         return apply(inner, fn.fields.body ?? null, callArgs, []);
       } catch (err) {
         if (!(err instanceof EvalError)) throw err;
-        throw new EvalError(400, 'call error', 'Calling the function resulted in an error.', pos, [err]);
+        throw callError(pos, err);
       }
     },
   },

@@ -106,14 +106,8 @@
  *   is never short as the core's can be.
  * - Stored lambdas render as sent, not re-normalised by the server.
  */
-import { query as q } from 'faunadb';
-import {
-  AUTH0_JWT_BY_USER_INDEX,
-  AUTH0_JWT_COLLECTION,
-  USERS_BY_AUTH0_ID_INDEX,
-  USERS_COLLECTION,
-} from '../actions/lib/schema-names';
-import { FakeFauna } from './server';
+import { applyProjectSchema } from './project-schema';
+import type { FakeFauna } from './server';
 
 export { FakeFauna } from './server';
 export type {
@@ -128,22 +122,10 @@ export { serveInProcessFauna, type ServeOptions, type ServedFauna } from './http
 
 
 /**
- * The collections and indexes the login Action needs, created through the fake's own FQL (so
- * the writes and the wire are the real ones). The full schema, roles included, is `fauna/`'s
- * (./project-schema.ts). The indexes name their collections through the refs the creates
- * returned, as the core requires within one transaction.
+ * What the login Action needs: since the login is the function `login`, that is fauna/'s whole
+ * schema (collections, indexes, functions and their roles), applied as `setup:fauna` applies it
+ * (./project-schema.ts), with the fake's admin key.
  */
 export async function createLoginSchema(fake: FakeFauna): Promise<void> {
-  const expr = q.Let(
-    [
-      { users: q.Select('ref', q.CreateCollection({ name: USERS_COLLECTION })) },
-      { logins: q.Select('ref', q.CreateCollection({ name: AUTH0_JWT_COLLECTION })) },
-    ],
-    q.Do(
-      q.CreateIndex({ name: USERS_BY_AUTH0_ID_INDEX, source: q.Var('users'), terms: [{ field: ['data', 'auth0_id'] }], unique: true }),
-      q.CreateIndex({ name: AUTH0_JWT_BY_USER_INDEX, source: q.Var('logins'), terms: [{ field: ['data', 'user'] }] }),
-    ),
-  );
-  const response = await fake.handle({ body: JSON.stringify(expr), authorization: `Bearer ${fake.adminSecret}` });
-  if (response.status !== 200 && response.status !== 201) throw new Error(`createLoginSchema failed: ${response.body}`);
+  await applyProjectSchema(fake);
 }

@@ -8,6 +8,7 @@ import { createFaunaClient } from '../actions/lib/fauna-client';
 import { SCHEMA } from '../fauna/definitions';
 import { buildApplyQuery, buildReadStateQuery, decodeState, isApplyResult, planChanges } from '../fauna/plan';
 import { ACTION_KEYS, type ActionKeySpec } from '../fauna/roles';
+import { desiredSchema } from '../fauna/upgrade';
 import type { FakeFauna } from './server';
 
 /** Any origin: the fake's fetch answers every `POST /` itself. */
@@ -36,7 +37,8 @@ export async function applyProjectSchema(fake: FakeFauna, options: ProjectSchema
     if (spec === undefined) throw new Error(`fauna/roles.ts declares no key for --${flag}`);
     return spec;
   });
-  const plan = planChanges(SCHEMA, decodeState(await admin.query(buildReadStateQuery(SCHEMA)), SCHEMA));
+  const state = decodeState(await admin.query(buildReadStateQuery(SCHEMA)), SCHEMA);
+  const plan = planChanges(desiredSchema(SCHEMA, state, { finalize: false }), state);
   if (!plan.some((entry) => entry.action === 'create' || entry.action === 'update') && wanted.length === 0) {
     return { changes: 0, keys: {} };
   }

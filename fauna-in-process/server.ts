@@ -5,7 +5,7 @@
  * interceptor; ./http.ts serves it over loopback HTTP.
  */
 import nock from 'nock';
-import { EvalError, notUnique } from './errors';
+import { EvalError, callError, notUnique } from './errors';
 import { rightsOfRole, type Caller } from './authorization';
 import { evaluate, rolesOfInstance, type FakeFaunaInternals } from './evaluator';
 import { FORMS } from './forms';
@@ -215,7 +215,9 @@ export class FakeFauna {
         for (const entry of tx.overlay.values()) replay.overlay.set(`${entry.key}\u0000${entry.id}`, entry);
         const conflict = [...tx.overlay.values()].find((e) => e.doc !== null && uniqueConflict(replay, e.key, e.doc) !== undefined);
         if (conflict !== undefined) {
-          resolve(errorResponse(notUnique(conflict.pos), tx.now));
+          // Inside a function body the core reports it as the function's failure (call error, cause).
+          const error = notUnique(conflict.pos);
+          resolve(errorResponse(conflict.callPos === undefined ? error : callError(conflict.callPos, error), tx.now));
         } else {
           this.commit(tx);
           resolve(resultResponse(result, tx.now));

@@ -39,6 +39,8 @@ export interface OverlayEntry {
   readonly id: string;
   readonly doc: Doc | null;
   readonly pos: Position;
+  /** Where the outermost `Call` was when the write happened inside a function body. */
+  readonly callPos?: Position;
 }
 
 /** Reads see the base store overlaid with this transaction's own writes. */
@@ -78,8 +80,8 @@ export class Transaction {
     return [...docs.values()].filter((doc) => isLive(doc, this.now));
   }
 
-  put(key: ClassKey, doc: Doc, pos: Position = []): void {
-    this.overlay.set(`${key}\u0000${doc.ref.id}`, { key, id: doc.ref.id, doc, pos });
+  put(key: ClassKey, doc: Doc, pos: Position = [], callPos?: Position): void {
+    this.overlay.set(`${key}\u0000${doc.ref.id}`, { key, id: doc.ref.id, doc, pos, ...(callPos === undefined ? {} : { callPos }) });
     this.writeLog.push(key);
   }
 

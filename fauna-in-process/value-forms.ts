@@ -1,6 +1,7 @@
 /**
  * FQL v4 functions over values that role predicates use to check a document's shape
- * (fauna/field-rules.ts): ToArray, ContainsValue, All, Any, Length. Each follows the core's
+ * (fauna/field-rules.ts): ToArray, ContainsValue, All, Any, Length; and Sum and Take, which the
+ * project's functions use (fauna/login-functions.ts). Each follows the core's
  * implementation (paths under ext/model/src/main/scala/ast/functions/); what the core does and
  * this module cannot (a document or a set inside ContainsValue) is a 400 naming it.
  */
@@ -66,7 +67,47 @@ function booleanFold(name: 'all' | 'any'): Form {
   };
 }
 
+/**
+ * `Sum` (ReduceFunctions.scala AbstractSumFunction): numbers added from 0, an empty array gives
+ * 0; like All and Any a page answers a page holding the one result, a set is read as Paginate would.
+ */
+const sum: Form = {
+  fn: (ctx, args, env, pos) => {
+    const collection = arg(ctx, args, 'sum', env, pos);
+    const add = (items: readonly Value[]): number =>
+      items.reduce<number>((total, item) => {
+        if (typeof item !== 'number') throw invalidArgument('Number', item, [...pos, 'sum']);
+        return total + item;
+      }, 0);
+    if (Array.isArray(collection)) return add(collection);
+    if (collection instanceof Page) return new Page([add(collection.data)], collection.before, collection.after);
+    if (collection instanceof SetRef) return add(setElements(ctx, collection, [...pos, 'sum']).map((e) => e.value));
+    throw invalidArgument('Array, Set, or Page', collection, [...pos, 'sum']);
+  },
+};
+
+/**
+ * `Take(n, array)` (ArrayFunctions.scala TakeFunction, the one API v4 uses): the first n
+ * elements; Scala's `take` gives none for a negative n. A page is not taken here: it would need
+ * the cursors of the elements it drops.
+ */
+const take: Form = {
+  optional: ['collection'],
+  fn: (ctx, args, env, pos) => {
+    const count = arg(ctx, args, 'take', env, pos);
+    if (typeof count !== 'number' || !Number.isInteger(count)) throw invalidArgument('Integer', count, [...pos, 'take']);
+    const collection = arg(ctx, args, 'collection', env, pos);
+    if (collection instanceof Page) {
+      throw new EvalError(400, 'invalid expression', 'The in-process Fauna does not support Take of a page.', [...pos, 'collection']);
+    }
+    if (!Array.isArray(collection)) throw invalidArgument('Array', collection, [...pos, 'collection']);
+    return collection.slice(0, Math.max(0, count));
+  },
+};
+
 export const VALUE_FORMS: Readonly<Record<string, Form>> = {
+  sum,
+  take,
   to_array: { fn: (ctx, args, env, pos) => toArray(arg(ctx, args, 'to_array', env, pos), [...pos, 'to_array']) },
   contains_value: {
     optional: ['in'],

@@ -1,5 +1,7 @@
 import {
+  AUTH0_JWT_BY_USER_EXP_INDEX,
   AUTH0_JWT_BY_USER_INDEX,
+  AUTH0_JWT_BY_USER_SESSION_INDEX,
   TOKENS_BY_INSTANCE_INDEX,
   USERS_BY_AUTH0_ID_INDEX,
 } from '../actions/lib/schema-names';
@@ -21,6 +23,34 @@ export const AUTH0_JWT_BY_USER: IndexDefinition = {
   purpose: "a user's logins, for revocation",
   source: collectionRef(AUTH0_JWT.name),
   terms: [['data', 'user']],
+  unique: false,
+};
+
+/**
+ * A user's logins, earliest expiry first: `login` reads the first page to end the logins over
+ * the cap (MAX_LIVE_LOGINS_PER_USER), `revoke_user` and `end_all_logins` to end them all. The
+ * values carry `data.exp` so that the order is the expiry's, and the ref to reach each login.
+ */
+export const AUTH0_JWT_BY_USER_EXP: IndexDefinition = {
+  kind: 'index',
+  name: AUTH0_JWT_BY_USER_EXP_INDEX,
+  purpose: "a user's logins, earliest expiry first: the cap's eviction and revocation",
+  source: collectionRef(AUTH0_JWT.name),
+  terms: [['data', 'user']],
+  values: [['data', 'exp'], ['ref']],
+  unique: false,
+};
+
+/**
+ * A user's logins in one Auth0 session, for `end_login`. A login without a session id has no
+ * entry to find; `end_login` ends it alone.
+ */
+export const AUTH0_JWT_BY_USER_SESSION: IndexDefinition = {
+  kind: 'index',
+  name: AUTH0_JWT_BY_USER_SESSION_INDEX,
+  purpose: "a user's logins in one Auth0 session, for end_login",
+  source: collectionRef(AUTH0_JWT.name),
+  terms: [['data', 'user'], ['data', 'session_id']],
   unique: false,
 };
 

@@ -48,13 +48,14 @@ function definitionParams(def: SchemaDefinition, resolve: ResolveRef): Record<st
       return {
         source: resolve(def.source),
         terms: def.terms.map((field) => ({ field: [...field] })),
+        ...(def.values === undefined ? {} : { values: def.values.map((field) => ({ field: [...field] })) }),
         unique: def.unique,
         // Unique-index writes must see each other, or two first logins could both create a user.
         serialized: true,
       };
     case 'function':
       // `role: null` on update removes a role someone may have added by hand.
-      return { body: def.body, role: null };
+      return { body: def.body, role: def.role === undefined ? null : resolve(def.role) };
     case 'role':
       return {
         membership: def.membership.map((m) =>
@@ -101,6 +102,7 @@ export function buildReadStateQuery(schema: readonly SchemaDefinition[]): Expr {
           {
             source: q.Select('source', q.Var('doc')),
             terms: q.Select('terms', q.Var('doc'), []),
+            values: q.Select('values', q.Var('doc'), []),
             unique: q.Select('unique', q.Var('doc'), false),
             active: q.Select('active', q.Var('doc'), true),
           },
@@ -122,6 +124,7 @@ export interface ObservedCollection {
 export interface ObservedIndex {
   readonly source: unknown;
   readonly terms: unknown;
+  readonly values?: unknown;
   readonly unique: unknown;
   /** False while the core builds it in the background (a new index over > 128 documents). */
   readonly active: boolean;
@@ -170,6 +173,7 @@ export function decodeState(value: unknown, schema: readonly SchemaDefinition[])
         state.index[def.name] = {
           source: observed.source,
           terms: observed.terms,
+          values: observed.values,
           unique: observed.unique,
           active: observed.active !== false,
         };
@@ -204,20 +208,22 @@ function sameSource(observed: unknown, def: IndexDefinition): boolean {
   return observed.id === def.source.name && observed.collection?.id === 'collections';
 }
 
-function sameTerms(observed: unknown, def: IndexDefinition): boolean {
-  if (!Array.isArray(observed) || observed.length !== def.terms.length) return false;
-  return observed.every((term: unknown, i) => {
-    if (!isRecord(term)) return false;
-    // A single-field term may come back as a string rather than a one-element path.
-    const field: unknown = typeof term.field === 'string' ? [term.field] : term.field;
-    return Array.isArray(field) && JSON.stringify(field) === JSON.stringify(def.terms[i]);
+/** Observed terms or values against the defined field paths (none defined: none observed). */
+function sameFields(observed: unknown, defined: readonly (readonly string[])[]): boolean {
+  if (!Array.isArray(observed) || observed.length !== defined.length) return false;
+  return observed.every((entry: unknown, i) => {
+    if (!isRecord(entry)) return false;
+    // A single-field entry may come back as a string rather than a one-element path.
+    const field: unknown = typeof entry.field === 'string' ? [entry.field] : entry.field;
+    return Array.isArray(field) && JSON.stringify(field) === JSON.stringify(defined[i]);
   });
 }
 
 function planIndex(def: IndexDefinition, observed: ObservedIndex): PlanEntry {
   const differs: string[] = [];
   if (!sameSource(observed.source, def)) differs.push('source');
-  if (!sameTerms(observed.terms, def)) differs.push('terms');
+  if (!sameFields(observed.terms, def.terms)) differs.push('terms');
+  if (!sameFields(observed.values ?? [], def.values ?? [])) differs.push('values');
   if ((observed.unique === true) !== def.unique) differs.push('unique');
   if (differs.length === 0) {
     return { definition: def, action: 'unchanged', reason: observed.active ? 'as defined' : BUILDING, building: !observed.active };

@@ -36,6 +36,8 @@ export interface IndexDefinition {
   readonly source: Extract<SchemaRef, { kind: 'collection' } | { kind: 'tokens' }>;
   /** Each term is a field path, e.g. ['data', 'auth0_id']. */
   readonly terms: readonly (readonly string[])[];
+  /** Each value is a field path (['ref'] for the document); absent: the document's ref alone. */
+  readonly values?: readonly (readonly string[])[];
   readonly unique: boolean;
 }
 
@@ -45,6 +47,12 @@ export interface FunctionDefinition {
   readonly purpose: string;
   /** `Query(Lambda(…))`; names inside a lambda are resolved when it runs, so plain names suit. */
   readonly body: Expr;
+  /**
+   * The role the body runs with; absent: the caller's rights. With a role the caller needs only
+   * `call`, and keeps its identity but loses a token's right to delete its own tokens
+   * (fauna/faunadb model/doc/LambdaWrapper.scala, auth/Auth.scala `changeRole`).
+   */
+  readonly role?: Extract<SchemaRef, { kind: 'role' }>;
 }
 
 /** FQL v4 role actions; `true` grants, an Expr is a `Query(Lambda(…))` predicate. */
@@ -73,4 +81,5 @@ export type SchemaDefinition = CollectionDefinition | IndexDefinition | Function
 export const collectionRef = (name: string) => ({ kind: 'collection', name }) as const;
 export const indexRef = (name: string) => ({ kind: 'index', name }) as const;
 export const functionRef = (name: string) => ({ kind: 'function', name }) as const;
+export const roleRef = (name: string) => ({ kind: 'role', name }) as const;
 export const TOKENS = { kind: 'tokens' } as const;

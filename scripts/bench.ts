@@ -1,8 +1,9 @@
 /**
  * `npm run bench`: sizes, cold load (on this Node and on Auth0's Node 22), per-login cost and
- * round trips of the built Action bundles, each next to a baseline measured in the same run;
- * what an app's browser bundle pays for the helper and the driver, beside auth0-spa-js; and the
- * latency the server-side mode adds (one hop through examples/server).
+ * round trips of the built Action bundles, the cap on live logins (login against the previous
+ * query; 10,000 logins of one user, then a revocation), each next to a baseline measured in the
+ * same run; what an app's browser bundle pays for the helper and the driver, beside
+ * auth0-spa-js; and the latency the server-side mode adds (one hop through examples/server).
  * Writes the figures to bench/results.json and renders from them both bench/RESULTS.md and the
  * table in docs/benchmarks.md, so the two always show the same run. Figures only: nothing here
  * fails on a timing. `npm run bench -- --render` re-renders both from results.json, measuring
@@ -18,6 +19,7 @@ import { measureBundleSize } from './bench/bundle-size';
 import { AuthFaunaError } from '../actions/lib/errors';
 import { compareColdLoad, CURRENT_RUNTIME, type Runtime } from './bench/cold-load';
 import { faunaWithSchema } from './bench/fauna-in-process';
+import { measureCapAndRevoke } from './bench/cap-and-revoke';
 import { measureLoginCost } from './bench/login-cost';
 import { buildNaiveBundle } from './bench/naive-build';
 import { LOGIN_BUNDLE, renderReadmeSummary, renderResults, withReadmeSummary, type Auth0RuntimeColdLoad, type BenchFigures, type BundleFigures } from './bench/results-table';
@@ -31,6 +33,10 @@ const WARMUP_LOGINS = 200;
 const ROUND_TRIP_LOGINS = 20;
 const ROUND_TRIP_MS = 30;
 const SERVER_HOP_REQUESTS = 200;
+/** One user's logins through the Action, then a revocation (issue 17: revocation that cannot be outrun). */
+const ONE_USER_LOGINS = 10_000;
+/** Logins per flow, one user at the cap, `login` against the previous query. */
+const STEADY_LOGINS = 1_000;
 
 const step = (what: string) => process.stderr.write(`bench: ${what}\n`);
 
@@ -97,6 +103,11 @@ async function main(): Promise<void> {
     const loginCost = await measureLoginCost(await faunaWithSchema(), { logins: LOGINS, warmup: WARMUP_LOGINS });
     step(`round trips: ${ROUND_TRIP_LOGINS} logins per flow at ${ROUND_TRIP_MS} ms`);
     const roundTrips = await compareRoundTrips(await faunaWithSchema(), { logins: ROUND_TRIP_LOGINS, roundTripMs: ROUND_TRIP_MS });
+    step(`the cap: ${STEADY_LOGINS} logins of one user at the cap, login against the previous query; then ${ONE_USER_LOGINS} logins of one user and a revocation`);
+    const capAndRevoke = await measureCapAndRevoke(
+      { withCap: await faunaWithSchema(), previous: await faunaWithSchema(), many: await faunaWithSchema() },
+      { steadyLogins: STEADY_LOGINS, logins: ONE_USER_LOGINS },
+    );
     step('wire equivalence with the naive bundle');
     const sameRequest = await sameRequestAsNaive(await faunaWithSchema(), naiveFiles.get(LOGIN_BUNDLE) ?? '');
     step("an app's bundle: auth0-fauna-client and faunadb beside auth0-spa-js (esbuild, minified, gzip)");
@@ -117,6 +128,7 @@ async function main(): Promise<void> {
       bundles,
       loginCost,
       roundTrips,
+      capAndRevoke,
       sameRequestAsNaive: sameRequest,
       coldLoadProcesses: COLD_LOAD_PROCESSES,
       auth0RuntimeColdLoad,

@@ -140,6 +140,7 @@ export async function runRevokeUser(argv: readonly string[], deps: RevokeUserDep
     () => ({ faunaEndpoint: connection.faunaEndpoint, faunaSecret: connection.faunaSecret, timeoutMs: deps.budgetMs ?? ADMIN_BUDGET_MS }),
     {
       fetch: deps.fetch,
+      secretName: connection.keyVariable,
       // The core's lines are redacted already; its warnings and errors say what went wrong.
       log: (level: LogLevel, line: string) => (level === 'info' ? undefined : err(line)),
     },

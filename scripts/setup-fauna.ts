@@ -1,8 +1,10 @@
 /**
- * `npm run setup:fauna [-- --dry-run] [-- --create-action-key] [-- --create-revoke-key]`
+ * `npm run setup:fauna [-- --dry-run] [-- --finalize] [-- --create-action-key] [-- --create-revoke-key]`
  *
  * Makes the database match the schema under fauna/: one read query to see what is there, a
- * printed plan, then one write query applying every change (nothing when all is up to date).
+ * printed plan, then one write query applying every change (nothing when all is up to date),
+ * then waits until every index is active and the functions the Actions call answer. On a
+ * database of the previous version it expands (fauna/upgrade.ts); `--finalize` contracts.
  * Reads FAUNA_ENDPOINT and FAUNA_ADMIN_SECRET from the environment or `.env`.
  */
 import { parseArgs } from 'node:util';
@@ -16,6 +18,7 @@ import {
   type AdminScriptDependencies,
 } from '../fauna/admin-connection';
 import { SCHEMA } from '../fauna/definitions';
+import { FUNCTION_PROBES, type FunctionProbe } from '../fauna/function-probes';
 import {
   buildApplyQuery,
   buildIndexActivityQuery,
@@ -27,13 +30,16 @@ import {
   type PlanEntry,
 } from '../fauna/plan';
 import { ACTION_KEYS, keyRolesLabel, type ActionKeySpec } from '../fauna/roles';
+import { KEY_ROLE_UPGRADES, desiredSchema, finalizeTooEarly } from '../fauna/upgrade';
 import { readEnvironment, runScript } from './environment';
 import { KeyFileError, discardKeyFile, openKeyFile, writeKeyFile, type OpenKeyFile } from './key-file';
 
-export const USAGE = `Usage: npm run setup:fauna -- [--dry-run] [--create-action-key] [--create-revoke-key] [--create-shared-key] [--key-file FILE] [--wait-seconds N]
+export const USAGE = `Usage: npm run setup:fauna -- [--dry-run] [--finalize] [--create-action-key] [--create-revoke-key] [--create-shared-key] [--key-file FILE] [--wait-seconds N]
 
   --dry-run            print the plan (and indexes still building); write nothing
-  --wait-seconds N     how long to wait for indexes still building before giving up (default 600)
+  --finalize           the upgrade's last step, once this version's Actions are deployed: the
+                       Actions' keys keep only the right to call login and revoke_user
+  --wait-seconds N     how long to wait for indexes still building and new functions before giving up (default 600)
   --create-action-key  also create a key for the fauna-login Action and print its secret once
   --create-revoke-key  also create a key for the revoke-fauna-secrets Action and print its secret once
   --create-shared-key  also create one key holding both roles, for Actions sharing one FAUNA_SECRET
@@ -109,12 +115,13 @@ function keyPlanLine(key: ActionKeySpec): string {
 
 /** Runs the setup; resolves to the process exit code (0 done, 1 failed, 2 bad usage). */
 export async function runSetup(argv: readonly string[], deps: SetupDependencies): Promise<number> {
-  let flags: Partial<Record<'dry-run' | 'help' | ActionKeySpec['flag'], boolean>> & { 'wait-seconds'?: string; 'key-file'?: string };
+  let flags: Partial<Record<'dry-run' | 'finalize' | 'help' | ActionKeySpec['flag'], boolean>> & { 'wait-seconds'?: string; 'key-file'?: string };
   try {
     flags = parseArgs({
       args: [...argv],
       options: {
         'dry-run': { type: 'boolean' },
+        finalize: { type: 'boolean' },
         'create-action-key': { type: 'boolean' },
         'create-revoke-key': { type: 'boolean' },
         'create-shared-key': { type: 'boolean' },
@@ -159,8 +166,17 @@ export async function runSetup(argv: readonly string[], deps: SetupDependencies)
     const client = createFaunaClient(connection, deps.fetch ?? globalThis.fetch);
     const budgetMs = deps.budgetMs ?? DEFAULT_BUDGET_MS;
 
-    const read = await queryWithRetry<unknown>(client, buildReadStateQuery(SCHEMA), { budgetMs });
-    const plan = planChanges(SCHEMA, decodeState(read.value, SCHEMA));
+    const read = await queryWithRetry<unknown>(client, buildReadStateQuery(SCHEMA), { budgetMs, secretName: 'FAUNA_ADMIN_SECRET' });
+    const state = decodeState(read.value, SCHEMA);
+    const finalize = flags.finalize === true;
+    const tooEarly = finalize ? finalizeTooEarly(state) : undefined;
+    if (tooEarly !== undefined) {
+      complain(`ERR_FINALIZE_TOO_EARLY: ${tooEarly}. Nothing was written.`);
+      return 1;
+    }
+    const desired = desiredSchema(SCHEMA, state, { finalize });
+    const plan = planChanges(desired, state);
+    const expanded = KEY_ROLE_UPGRADES.filter((upgrade) => desired.includes(upgrade.expanded)).map((upgrade) => upgrade.final.name);
     const keys = ACTION_KEYS.filter((key) => flags[key.flag] === true);
     const changes = plan.filter((entry) => entry.action === 'create' || entry.action === 'update').length;
     const conflicts = plan.filter((entry) => entry.action === 'conflict');
@@ -173,7 +189,7 @@ export async function runSetup(argv: readonly string[], deps: SetupDependencies)
       if (keys.length === 0) return;
       let live: LiveKey[];
       try {
-        live = decodeLiveKeys((await queryWithRetry<unknown>(client, buildLiveKeysQuery(), { budgetMs })).value);
+        live = decodeLiveKeys((await queryWithRetry<unknown>(client, buildLiveKeysQuery(), { budgetMs, secretName: 'FAUNA_ADMIN_SECRET' })).value);
       } catch (e) {
         complain(`Could not list the live keys (${e instanceof FaunaQueryError ? e.code : 'unexpected error'}); npm run setup:fauna -- --dry-run ${keys.map((k) => `--${k.flag}`).join(' ')} lists them.`);
         return;
@@ -195,16 +211,37 @@ export async function runSetup(argv: readonly string[], deps: SetupDependencies)
       );
       return 1;
     }
-    const building = plan.filter((entry) => entry.building === true).map((entry) => entry.definition.name);
-    const waitForIndexes = () =>
-      waitForIndexBuilds(client, { budgetMs, waitSeconds, now: deps.now ?? Date.now, sleep: deps.sleep ?? realSleep, say });
+    // The upgrade's middle: say what is left to do, on every run until it is done.
+    const upgradeNote = () => {
+      if (expanded.length > 0) {
+        say(
+          `Upgrade (expand): ${expanded.join(', ')} keep the previous version's direct privileges beside calling the functions, ` +
+            'so Actions of either version log users in. Deploy the Actions (`npm run deploy:tenant`), then run ' +
+            '`npm run setup:fauna -- --finalize` to leave the keys only the call.',
+        );
+      }
+    };
+    const waitOptions = { budgetMs, waitSeconds, now: deps.now ?? Date.now, sleep: deps.sleep ?? realSleep, say };
+    // "Done" means logins work: every index active (an index created over a populated collection
+    // is built in the background) and the functions the Actions call answering.
+    const waitUntilReady = async () => {
+      await waitForIndexBuilds(client, waitOptions);
+      await waitForFunctions(client, FUNCTION_PROBES, waitOptions);
+      upgradeNote();
+      return 0;
+    };
     if (changes === 0 && keys.length === 0) {
       say('Fauna schema is up to date: nothing to write.');
-      return flags['dry-run'] === true || building.length === 0 ? 0 : await waitForIndexes();
+      if (flags['dry-run'] === true) {
+        upgradeNote();
+        return 0;
+      }
+      return await waitUntilReady();
     }
     if (flags['dry-run'] === true) {
       await listLiveKeys([]);
       say(`Dry run: ${changes} schema change(s) and ${keys.length} key(s) planned; nothing written.`);
+      upgradeNote();
       return 0;
     }
 
@@ -212,7 +249,7 @@ export async function runSetup(argv: readonly string[], deps: SetupDependencies)
     if (flags['key-file'] !== undefined) keyFile = openKeyFile(flags['key-file']);
     let write: Awaited<ReturnType<typeof queryWithRetry<unknown>>>;
     try {
-      write = await queryWithRetry<unknown>(client, buildApplyQuery(plan, keys), { budgetMs });
+      write = await queryWithRetry<unknown>(client, buildApplyQuery(plan, keys), { budgetMs, secretName: 'FAUNA_ADMIN_SECRET' });
     } catch (e) {
       if (keyFile !== undefined) discardKeyFile(keyFile);
       throw e;
@@ -245,9 +282,7 @@ export async function runSetup(argv: readonly string[], deps: SetupDependencies)
       deps.out(`  ${key.secret}`);
     }
     await listLiveKeys(created.map((k) => k.id));
-    // An index created over a populated collection is built in the background: "done" must
-    // mean logins work, so wait for it.
-    return await waitForIndexes();
+    return await waitUntilReady();
   } catch (e) {
     if (e instanceof KeyFileError) {
       complain(`${e.code}: ${e.message}. ${e.code === 'ERR_KEY_FILE_VALUE' ? 'The key was created but its secret not saved: delete it (docs/deploy-and-operate.md, "Delete old Fauna keys") and run again.' : 'Nothing was written.'}`);
@@ -275,17 +310,17 @@ interface WaitOptions {
   readonly say: (line: string) => void;
 }
 
-/** Polls the schema's indexes until all are active (0) or the wait runs out (1). */
-async function waitForIndexBuilds(client: Client, options: WaitOptions): Promise<number> {
+/** Polls the schema's indexes until all are active, or throws ERR_INDEX_BUILDING when the wait runs out. */
+async function waitForIndexBuilds(client: Client, options: WaitOptions): Promise<void> {
   const started = options.now();
   const deadline = started + options.waitSeconds * 1000;
   for (;;) {
-    const read = await queryWithRetry<unknown>(client, buildIndexActivityQuery(SCHEMA), { budgetMs: options.budgetMs });
+    const read = await queryWithRetry<unknown>(client, buildIndexActivityQuery(SCHEMA), { budgetMs: options.budgetMs, secretName: 'FAUNA_ADMIN_SECRET' });
     const building = buildingIndexes(read.value, SCHEMA);
     const waited = Math.round((options.now() - started) / 1000);
     if (building.length === 0) {
       if (waited > 0) options.say(`Every index is active (waited ${waited} s).`);
-      return 0;
+      return;
     }
     if (options.now() >= deadline) {
       throw new AuthFaunaError(
@@ -295,6 +330,60 @@ async function waitForIndexBuilds(client: Client, options: WaitOptions): Promise
       );
     }
     options.say(`Waiting for index build(s) to finish: ${building.join(', ')} (${waited} s so far, up to ${options.waitSeconds} s)`);
+    await options.sleep(Math.min(POLL_MS, Math.max(0, deadline - options.now())));
+  }
+}
+
+/** How a probe call ended: the function answered, is not known (yet), or answered something else. */
+async function probe(client: Client, fn: FunctionProbe, budgetMs: number): Promise<'answers' | 'unknown' | string> {
+  try {
+    await queryWithRetry<unknown>(client, fn.call, { budgetMs, secretName: 'FAUNA_ADMIN_SECRET' });
+    return 'accepted an argument it must refuse';
+  } catch (e) {
+    if (!(e instanceof FaunaQueryError)) throw e;
+    if (e.code === 'ERR_FAUNA_CALL_ABORTED' && e.faunaDescription?.startsWith(fn.answersWith) === true) return 'answers';
+    if (e.code === 'ERR_FAUNA_SCHEMA_MISSING') return 'unknown';
+    if (e.code === 'ERR_FAUNA_CALL_ABORTED' || e.code === 'ERR_FAUNA_BAD_REQUEST' || e.code === 'ERR_FAUNA_FUNCTION_DENIED') {
+      return `answered ${e.faunaCode}${e.faunaDescription === undefined ? '' : ` (${e.faunaDescription})`}`;
+    }
+    throw e;
+  }
+}
+
+/**
+ * Calls each function the Actions call with an argument it refuses, until each answers with its
+ * own refusal: a function just created may be unknown to a node's schema cache for a moment (400
+ * `invalid ref`), and a login then would fail. Throws ERR_FUNCTION_NOT_ANSWERING when the wait
+ * runs out, or at once when a function answers otherwise (not this version's).
+ */
+async function waitForFunctions(client: Client, probes: readonly FunctionProbe[], options: WaitOptions): Promise<void> {
+  const started = options.now();
+  const deadline = started + options.waitSeconds * 1000;
+  for (;;) {
+    const pending: string[] = [];
+    for (const fn of probes) {
+      const outcome = await probe(client, fn, options.budgetMs);
+      if (outcome === 'unknown') pending.push(fn.name);
+      else if (outcome !== 'answers') {
+        throw new AuthFaunaError(
+          'ERR_FUNCTION_NOT_ANSWERING',
+          `function ${fn.name} ${outcome} instead of refusing a bad argument with "${fn.answersWith} …": it is not this version's; run setup again, and check no one edits it by hand`,
+        );
+      }
+    }
+    const waited = Math.round((options.now() - started) / 1000);
+    if (pending.length === 0) {
+      if (waited > 0) options.say(`Every function answers (waited ${waited} s).`);
+      return;
+    }
+    if (options.now() >= deadline) {
+      throw new AuthFaunaError(
+        'ERR_FUNCTION_NOT_ANSWERING',
+        `function(s) ${pending.join(', ')} still unknown to the server after ${waited} s (400 invalid ref); until they answer, logins fail. ` +
+          'Run `npm run setup:fauna` again later: it writes nothing and waits again',
+      );
+    }
+    options.say(`Waiting for function(s) to answer: ${pending.join(', ')} (${waited} s so far, up to ${options.waitSeconds} s)`);
     await options.sleep(Math.min(POLL_MS, Math.max(0, deadline - options.now())));
   }
 }

@@ -2,7 +2,7 @@
  * `npm run verify:fauna`
  *
  * Proves the security model on your own Fauna server: checks that setup:fauna's schema is in
- * place, signs in throwaway users with the exact query the login Action sends, runs the security
+ * place (and finalized), signs in throwaway users with the exact call the login Action sends, runs the security
  * checks (scripts/verify/checks.ts, the same ones `npm test` runs) with their secrets and the
  * Actions' keys, prints PASS/FAIL per check, and removes everything it created with the admin key,
  * also when a check fails or the run is interrupted (Ctrl-C).
@@ -18,14 +18,15 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import { query as q } from 'faunadb';
 import { AuthFaunaError } from '../actions/lib/errors';
+import { MIN_LOGIN_TTL_SECONDS } from '../actions/lib/login-contract';
 import { buildLoginQuery, isLoginQueryResult } from '../actions/fauna-login/login-query';
 import type { FetchLike } from '../actions/lib/fauna-client';
 import { redact } from '../actions/lib/log';
-import { USERS_BY_AUTH0_ID_INDEX } from '../actions/lib/schema-names';
 import { ADMIN_KEY_HINTS, adminConnectionOrReport, type AdminScriptDependencies } from '../fauna/admin-connection';
 import { SCHEMA } from '../fauna/definitions';
 import { buildReadStateQuery, decodeState, planChanges, type PlanEntry } from '../fauna/plan';
-import { CheckSetupFailure, describeAttempt, runCheck, type CheckContext, type CheckResult, type SecurityCheck } from './verify/check-kit';
+import { desiredSchema, rolesAwaitingFinalize } from '../fauna/upgrade';
+import { CheckSetupFailure, describeAttempt, pageRefs, runCheck, type CheckContext, type CheckResult, type SecurityCheck } from './verify/check-kit';
 import { SECURITY_CHECKS } from './verify/checks';
 import { THROWAWAY_ID_PREFIX, createCheckSession, type CheckSession, type RemovedCounts } from './verify/session';
 import { readEnvironment, runScript } from './environment';
@@ -51,27 +52,36 @@ export const EXIT_INTERRUPTED = 130;
 export const VERIFY_CLIENT_ID = 'auth0-fauna-verify';
 /** Throwaway logins expire by themselves after this even if the cleanup could not run. */
 const LOGIN_TTL_SECONDS = 600;
-/** The expiry check's login; the login query accepts any ttl the login role allows. */
-const SHORT_TTL_SECONDS = 2;
+/** The expiry check's login: the shortest ttl login accepts (the check then waits it out, 61 s). */
+const SHORT_TTL_SECONDS = MIN_LOGIN_TTL_SECONDS;
 /** The core caches token records: a token removed by Logout may authenticate a little longer. */
 const LOGOUT_GRACE_SECONDS = 60;
 
-/** Signs a user in with the login Action's own query and the login key. */
-async function signInWithLoginQuery(auth0UserId: string, ttlSeconds: number, ctx: CheckContext): Promise<string> {
-  const answer = await ctx.attempt(ctx.keys.login, buildLoginQuery({ auth0UserId, clientId: VERIFY_CLIENT_ID, ttlSeconds }));
-  if (!answer.ok) throw new Error(`the login query with the login key was refused: ${describeAttempt(answer)}`);
-  if (!isLoginQueryResult(answer.value)) throw new Error('the login query answered without a secret');
+/** Signs a user in with the login Action's own call of `login` and the login key. */
+async function signInWithLoginCall(auth0UserId: string, login: { readonly ttlSeconds: number; readonly sessionId?: string }, ctx: CheckContext): Promise<string> {
+  const answer = await ctx.attempt(ctx.keys.login, buildLoginQuery({ auth0UserId, clientId: VERIFY_CLIENT_ID, ...login }));
+  if (!answer.ok) throw new Error(`login with the login key was refused: ${describeAttempt(answer)}`);
+  if (!isLoginQueryResult(answer.value)) throw new Error('login answered without a secret');
   return answer.value.secret;
 }
 
-/** A key the server does not know would fail every check; say so once instead. */
-async function refuseUnknownKeys(ctx: CheckContext, given: Record<'FAUNA_SECRET' | 'FAUNA_REVOKE_SECRET', string | undefined>): Promise<void> {
+/**
+ * A key given as FAUNA_SECRET or FAUNA_REVOKE_SECRET that the server does not know, or that is an
+ * admin or server key, would fail checks for a reason they do not name: say so once, before any.
+ * Listing the collections is what an admin or server key may do and an Action's key may not.
+ */
+async function refuseUnfitKeys(ctx: CheckContext, given: Record<'FAUNA_SECRET' | 'FAUNA_REVOKE_SECRET', string | undefined>): Promise<void> {
   for (const [name, key] of Object.entries(given)) {
     if (key === undefined) continue;
-    // Both Action roles may read this index; any answer but 401 means the server knows the key.
-    const probe = await ctx.attempt(key, q.Exists(q.Match(q.Index(USERS_BY_AUTH0_ID_INDEX), THROWAWAY_ID_PREFIX)));
+    const probe = await ctx.attempt(key, q.Paginate(q.Collections(), { size: 1 }));
     if (!probe.ok && probe.status === 401) {
       throw new CheckSetupFailure(`${name} is not a valid key for FAUNA_ENDPOINT (401 unauthorized): set it to the key the Action uses, or leave it out for a temporary one`);
+    }
+    if (probe.ok && pageRefs(probe.value).length > 0) {
+      throw new CheckSetupFailure(
+        `${name} is an admin or server key, which may do everything the checks prove an Action's key cannot: give the Action's own key ` +
+          '(npm run setup:fauna -- --create-action-key / --create-revoke-key), or leave it out for a temporary one',
+      );
     }
   }
 }
@@ -115,7 +125,7 @@ export async function runVerify(argv: readonly string[], deps: VerifyDependencie
     adminKey: connection.faunaSecret,
     loginKey: optionalKey('FAUNA_SECRET'),
     revokeKey: optionalKey('FAUNA_REVOKE_SECRET'),
-    signIn: signInWithLoginQuery,
+    signIn: signInWithLoginCall,
     defaultTtlSeconds: LOGIN_TTL_SECONDS,
     shortTtlSeconds: SHORT_TTL_SECONDS,
     logoutGraceSeconds: LOGOUT_GRACE_SECONDS,
@@ -134,8 +144,11 @@ export async function runVerify(argv: readonly string[], deps: VerifyDependencie
     return 1;
   }
   let pending: PlanEntry[];
+  let awaitingFinalize: string[];
   try {
-    pending = planChanges(SCHEMA, decodeState(state.value, SCHEMA)).filter((entry) => entry.action !== 'unchanged');
+    const observed = decodeState(state.value, SCHEMA);
+    pending = planChanges(desiredSchema(SCHEMA, observed, { finalize: false }), observed).filter((entry) => entry.action !== 'unchanged');
+    awaitingFinalize = rolesAwaitingFinalize(observed);
   } catch (e) {
     if (!(e instanceof AuthFaunaError)) throw e;
     complain(`${e.code}: ${e.message}`);
@@ -147,6 +160,14 @@ export async function runVerify(argv: readonly string[], deps: VerifyDependencie
     complain('Run `npm run setup:fauna` first, then verify again. Nothing was created.');
     return 1;
   }
+  if (awaitingFinalize.length > 0) {
+    complain(
+      `ERR_SCHEMA_NOT_FINALIZED: ${awaitingFinalize.join(', ')} still hold the previous version's direct privileges (the upgrade's expand step), ` +
+        "so a leaked key can do more than the checks allow. Once this version's Actions are deployed, run " +
+        '`npm run setup:fauna -- --finalize`, then verify again. Nothing was created.',
+    );
+    return 1;
+  }
 
   const checks = deps.checks ?? SECURITY_CHECKS;
   let failed = 0;
@@ -156,13 +177,13 @@ export async function runVerify(argv: readonly string[], deps: VerifyDependencie
   try {
     say(`verify:fauna at ${connection.faunaEndpoint}: schema in place (${SCHEMA.length} objects).`);
     const ctx = await session.prepare();
-    await refuseUnknownKeys(ctx, { FAUNA_SECRET: optionalKey('FAUNA_SECRET'), FAUNA_REVOKE_SECRET: optionalKey('FAUNA_REVOKE_SECRET') });
+    await refuseUnfitKeys(ctx, { FAUNA_SECRET: optionalKey('FAUNA_SECRET'), FAUNA_REVOKE_SECRET: optionalKey('FAUNA_REVOKE_SECRET') });
     say(`Throwaway users: ${THROWAWAY_ID_PREFIX}${session.runId}-<name>; login key: ${keySource('FAUNA_SECRET')}; revoke key: ${keySource('FAUNA_REVOKE_SECRET')}.`);
     if (ctx.keys.login === ctx.keys.revoke) {
       say(
         'Note: FAUNA_SECRET and FAUNA_REVOKE_SECRET are one key (the shared key). It holds both roles, so the checks that a ' +
-          'leaked login key cannot delete or read logins, and a leaked revoke key cannot mint or write users, fail: that is ' +
-          'its documented weakness. Separate keys: npm run setup:fauna -- --create-action-key --create-revoke-key',
+          'leaked login key cannot call revoke_user, and a leaked revoke key cannot call login, fail: that is its documented ' +
+          'weakness. Separate keys: npm run setup:fauna -- --create-action-key --create-revoke-key',
       );
     }
     for (const check of checks) {

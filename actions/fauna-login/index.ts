@@ -11,6 +11,7 @@ export async function onExecutePostLogin(event: PostLoginEvent, api: PostLoginAp
     clientId: event.client.client_id,
     transaction: event.transaction,
     authentication: event.authentication,
+    sessionId: event.session?.id ?? event.refresh_token?.session_id,
   });
   if (outcome.kind === 'claims') {
     // ID token only: access tokens travel to third-party APIs, the Fauna secret must not.

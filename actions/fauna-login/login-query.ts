@@ -1,74 +1,59 @@
 import { query as q, type Expr } from 'faunadb';
-import { AUTH0_JWT_COLLECTION, USERS_BY_AUTH0_ID_INDEX, USERS_COLLECTION } from '../lib/schema-names';
+import { LOGIN_ARGUMENT_LIMITS, type LoginArguments, type LoginResult } from '../lib/login-contract';
+import { LOGIN_FUNCTION } from '../lib/schema-names';
 
 /** What a login tells us about the user, already validated. */
 export interface LoginFacts {
   readonly auth0UserId: string;
   readonly email?: string;
   readonly name?: string;
+  readonly emailVerified?: boolean;
   readonly clientId: string;
+  /** Auth0's session id (`event.session.id`, else `event.refresh_token.session_id`), when there is one. */
+  readonly sessionId?: string;
   readonly ttlSeconds: number;
 }
 
-/** What the login query returns; `exp` is a NumericDate (whole seconds since the epoch). */
-export interface LoginQueryResult {
-  readonly secret: string;
-  readonly exp: number;
-  readonly user: 'created' | 'updated' | 'unchanged';
-}
+/** What `login` answers; `exp` is a NumericDate (whole seconds since the epoch). */
+export type LoginQueryResult = Omit<LoginResult, 'evicted'> & { readonly evicted?: number };
 
-/** Profile fields copied from Auth0 when it has them. */
-function userProfile(facts: LoginFacts): Record<string, string> {
-  const profile: Record<string, string> = { auth0_id: facts.auth0UserId };
-  if (facts.email !== undefined) profile.email = facts.email;
-  if (facts.name !== undefined) profile.name = facts.name;
-  return profile;
+/** Informational fields `login` would refuse as too long: sent as null (the login goes on without them). */
+const OPTIONAL_STRINGS = ['email', 'name', 'session_id'] as const;
+
+/**
+ * The arguments of `login`, snake_case, absent fields as null. An e-mail, name or session id
+ * longer than `login` accepts is left out (and named in `dropped`, for the log) rather than
+ * failing the login: the secret does not depend on it.
+ */
+export function loginArguments(facts: LoginFacts): { readonly args: LoginArguments; readonly dropped: readonly string[] } {
+  const given = { email: facts.email, name: facts.name, session_id: facts.sessionId };
+  const dropped = OPTIONAL_STRINGS.filter((field) => (given[field]?.length ?? 0) > LOGIN_ARGUMENT_LIMITS[field]);
+  const kept = (field: (typeof OPTIONAL_STRINGS)[number]) => (dropped.includes(field) ? null : (given[field] ?? null));
+  return {
+    args: {
+      auth0_id: facts.auth0UserId,
+      email: kept('email'),
+      name: kept('name'),
+      email_verified: facts.emailVerified ?? null,
+      client_id: facts.clientId,
+      session_id: kept('session_id'),
+      ttl_seconds: facts.ttlSeconds,
+    },
+    dropped,
+  };
 }
 
 /**
- * The whole login as ONE Fauna transaction:
- * 1. upsert the user through the unique index (no write when nothing changed),
- * 2. create this login's `auth0_jwt` document, expiring with the secret,
- * 3. create a token for it with the same expiry, and return its secret.
- * Either all of it happens or none; a lost unique-index race aborts the lot and is re-run.
+ * The whole login as ONE request: `Call(Function('login'), args)`. The function (fauna/
+ * login-functions.ts) runs the upsert, the cap and the mint in one transaction with its own
+ * role, so the login key needs nothing but the right to call it.
  */
-export function buildLoginQuery(facts: LoginFacts): Expr {
-  const profile = userProfile(facts);
-  // auth0_id is the lookup key, so it is equal by construction; compare only the rest.
-  const comparable = Object.keys(profile).filter((field) => field !== 'auth0_id');
-  const existing = q.Var('existing');
-  const changed =
-    comparable.length === 0
-      ? false
-      : q.Or(...comparable.map((field) => q.Not(q.Equals(q.Select(['data', field], existing, null), profile[field]))));
+export function buildLoginCall(args: LoginArguments): Expr {
+  return q.Call(q.Function(LOGIN_FUNCTION), args);
+}
 
-  return q.Let(
-    [
-      { user_set: q.Match(q.Index(USERS_BY_AUTH0_ID_INDEX), facts.auth0UserId) },
-      { existing: q.If(q.Exists(q.Var('user_set')), q.Get(q.Var('user_set')), null) },
-      { changed: q.If(q.IsNull(existing), true, changed) },
-      {
-        user: q.If(
-          q.IsNull(existing),
-          q.Create(q.Collection(USERS_COLLECTION), { data: profile }),
-          q.If(q.Var('changed'), q.Update(q.Select('ref', existing), { data: profile }), existing),
-        ),
-      },
-      { exp: q.TimeAdd(q.Now(), facts.ttlSeconds, 'seconds') },
-      {
-        jwt: q.Create(q.Collection(AUTH0_JWT_COLLECTION), {
-          data: { user: q.Select('ref', q.Var('user')), exp: q.Var('exp'), client_id: facts.clientId },
-          ttl: q.Var('exp'),
-        }),
-      },
-      { token: q.Create(q.Tokens(), { instance: q.Select('ref', q.Var('jwt')), ttl: q.Var('exp') }) },
-    ],
-    {
-      secret: q.Select('secret', q.Var('token')),
-      exp: q.ToSeconds(q.Var('exp')),
-      user: q.If(q.IsNull(existing), 'created', q.If(q.Var('changed'), 'updated', 'unchanged')),
-    },
-  );
+export function buildLoginQuery(facts: LoginFacts): Expr {
+  return buildLoginCall(loginArguments(facts).args);
 }
 
 export function isLoginQueryResult(value: unknown): value is LoginQueryResult {
@@ -79,6 +64,7 @@ export function isLoginQueryResult(value: unknown): value is LoginQueryResult {
     v.secret !== '' &&
     typeof v.exp === 'number' &&
     Number.isInteger(v.exp) &&
-    (v.user === 'created' || v.user === 'updated' || v.user === 'unchanged')
+    (v.user === 'created' || v.user === 'updated' || v.user === 'unchanged') &&
+    (v.evicted === undefined || (typeof v.evicted === 'number' && Number.isInteger(v.evicted)))
   );
 }

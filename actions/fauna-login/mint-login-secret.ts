@@ -6,7 +6,7 @@ import { parseLoginSettings, readFailurePolicy, type LoginSettings, type Secrets
 import type { ActionUser, PostLoginEvent } from '../types/auth0-actions';
 import { loginClaims, type LoginClaims } from './claims';
 import { admitLogin, type RefusalCode } from './eligibility';
-import { buildLoginQuery, isLoginQueryResult, type LoginQueryResult } from './login-query';
+import { buildLoginCall, isLoginQueryResult, loginArguments, type LoginQueryResult } from './login-query';
 
 export const ACTION_NAME = 'fauna-login';
 
@@ -24,6 +24,8 @@ export interface LoginRequest {
   readonly transaction: PostLoginEvent['transaction'];
   /** When the session authenticated: compared with the user's last password change. */
   readonly authentication?: PostLoginEvent['authentication'];
+  /** Auth0's session id, recorded on the login so that end_login ends the session's logins together. */
+  readonly sessionId?: string;
 }
 
 export interface LoginDependencies extends Pick<RetryOptions, 'now' | 'sleep' | 'random'> {
@@ -87,13 +89,17 @@ export async function mintLoginSecret(request: LoginRequest, deps: LoginDependen
     throw err;
   }
 
-  const expr = buildLoginQuery({
+  const { args, dropped } = loginArguments({
     auth0UserId: user.user_id,
     email: user.email,
     name: user.name,
+    emailVerified: user.email_verified,
     clientId,
+    sessionId: request.sessionId,
     ttlSeconds: settings.secretTtlSeconds,
   });
+  if (dropped.length > 0) log('warn', `${dropped.join(', ')} of ${user.user_id} longer than login accepts: left out of the Fauna login`);
+  const expr = buildLoginCall(args);
 
   let result: LoginQueryResult;
   let attempts: number;
@@ -123,7 +129,7 @@ export async function mintLoginSecret(request: LoginRequest, deps: LoginDependen
 
   log(
     'info',
-    `minted a Fauna secret for ${user.user_id} (user ${result.user}, ${attempts} attempt(s), ${now() - started} ms)`,
+    `minted a Fauna secret for ${user.user_id} (user ${result.user}, ${result.evicted ?? 0} login(s) over the cap ended, ${attempts} attempt(s), ${now() - started} ms)`,
   );
   return {
     kind: 'claims',

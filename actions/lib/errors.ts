@@ -12,11 +12,21 @@ export type ErrorCode =
   | 'ERR_FAUNA_UNAVAILABLE'
   | 'ERR_FAUNA_TIMEOUT'
   | 'ERR_FAUNA_UNEXPECTED_RESULT'
+  /** 400 `invalid ref`: a function (login, revoke_user), collection, index or role is missing. */
+  | 'ERR_FAUNA_SCHEMA_MISSING'
+  /** A function refused its arguments (`Abort`: `invalid login arguments: …`). */
+  | 'ERR_FAUNA_CALL_ABORTED'
+  /** 403 inside a function: the function's own role lacks a privilege. */
+  | 'ERR_FAUNA_FUNCTION_DENIED'
   /** 410: the server has FQL v4 switched off (`allow_v4_queries`). */
   | 'ERR_FAUNA_V4_DISABLED'
   | 'ERR_SCHEMA_CONFLICT'
   /** setup:fauna gave up waiting for a background index build. */
   | 'ERR_INDEX_BUILDING'
+  /** setup:fauna gave up waiting for a new function to answer. */
+  | 'ERR_FUNCTION_NOT_ANSWERING'
+  /** setup:fauna --finalize before the expand step (the Actions of the previous version would fail). */
+  | 'ERR_FINALIZE_TOO_EARLY'
   | 'ERR_REVOCATION_INCOMPLETE'
   | 'ERR_USAGE'
   /** The login Action minted nothing for this login (actions/fauna-login/eligibility.ts). */
@@ -73,10 +83,12 @@ export class FaunaQueryError extends AuthFaunaError {
   /** HTTP status, when Fauna answered at all. */
   readonly status: number | undefined;
   readonly attempts: number;
+  /** Inside a function: the cause's description (an Abort's message). */
+  readonly faunaDescription: string | undefined;
 
   constructor(
     code: ErrorCode,
-    details: { faunaCode: string; status: number | undefined; attempts: number; hint: string },
+    details: { faunaCode: string; status: number | undefined; attempts: number; hint: string; description?: string },
   ) {
     const status = details.status === undefined ? 'no response' : `HTTP ${details.status}`;
     super(
@@ -86,5 +98,6 @@ export class FaunaQueryError extends AuthFaunaError {
     this.faunaCode = details.faunaCode;
     this.status = details.status;
     this.attempts = details.attempts;
+    this.faunaDescription = details.description;
   }
 }

@@ -49,13 +49,17 @@ function withNativeAbortSignal(fetchImpl: FetchLike): FetchLike {
 /** The failure as this project sees it: our code, Fauna's code, and whether a retry may mend it. */
 export interface FaunaFailure {
   readonly code: ErrorCode;
+  /** Fauna's code; for a failure inside a function, `call error: <the cause's code>`. */
   readonly faunaCode: string;
   readonly status: number | undefined;
   readonly transient: boolean;
   readonly hint: string;
+  /** Inside a function: the cause's own description (an Abort's message names the bad argument). */
+  readonly description?: string;
 }
 
 const NOT_UNIQUE = 'instance not unique';
+const CALL_ERROR = 'call error';
 
 const BAD_REQUEST_HINT = 'the database schema does not match; run `npm run setup:fauna`';
 /**
@@ -64,28 +68,88 @@ const BAD_REQUEST_HINT = 'the database schema does not match; run `npm run setup
  * background is `instance not found`.
  */
 const BAD_REQUEST_HINTS: Readonly<Record<string, string>> = {
-  'invalid ref': 'a collection, index, function or role the query names does not exist; run `npm run setup:fauna`',
+  'invalid ref':
+    'a function, collection, index or role the query names does not exist (the Actions call login and revoke_user); run `npm run setup:fauna`',
   'instance not found': 'an index is still being built (new index on a database with data); `npm run setup:fauna` waits until it is active',
 };
 
-export function classifyFaunaError(err: unknown): FaunaFailure {
+interface WireError {
+  readonly code?: string;
+  readonly description?: string;
+  readonly cause?: readonly WireError[];
+}
+
+/** An Abort's message, as far as a log line should carry it. */
+const MAX_DESCRIPTION = 200;
+
+/**
+ * A failure inside a function body: the core answers 400 `call error` with the real error nested
+ * in `cause` (fauna/faunadb doc/LambdaWrapper.scala, ast/Error.scala), so that is what counts.
+ */
+function classifyCallError(cause: WireError, status: number): FaunaFailure {
+  const inner = cause.code ?? 'unknown';
+  const faunaCode = `${CALL_ERROR}: ${inner}`;
+  const description = cause.description?.slice(0, MAX_DESCRIPTION);
+  const failure = (code: ErrorCode, hint: string, transient = false): FaunaFailure => ({
+    code,
+    faunaCode,
+    status,
+    transient,
+    hint,
+    ...(description === undefined ? {} : { description }),
+  });
+  switch (inner) {
+    case NOT_UNIQUE:
+      // Two first logins of one user racing on the unique index: the loser re-runs the call and
+      // then finds the winner's document.
+      return failure('ERR_FAUNA_UNAVAILABLE', 'a concurrent write won the unique index; retried', true);
+    case 'transaction aborted':
+      return failure(
+        'ERR_FAUNA_CALL_ABORTED',
+        `the function refused the call (${description ?? 'no reason given'}); the Actions and the schema must be of one version: run \`npm run setup:fauna\` and deploy the Actions`,
+      );
+    case 'permission denied':
+      return failure(
+        'ERR_FAUNA_FUNCTION_DENIED',
+        "a function's own role lacks a privilege (a role edited by hand, or a schema of another version); run `npm run setup:fauna`, then `npm run verify:fauna`",
+      );
+    case 'invalid ref':
+      return failure('ERR_FAUNA_SCHEMA_MISSING', BAD_REQUEST_HINTS[inner]);
+    case 'missing identity':
+      return failure('ERR_FAUNA_BAD_REQUEST', "the function works on the caller's login (end_login, end_all_logins): call it with a minted secret, not a key");
+    default:
+      return failure('ERR_FAUNA_BAD_REQUEST', BAD_REQUEST_HINTS[inner] ?? BAD_REQUEST_HINT);
+  }
+}
+
+/** `secretName`: the setting the key came from, for the 401 hint (FAUNA_SECRET in the Actions). */
+export function classifyFaunaError(err: unknown, secretName = 'FAUNA_SECRET'): FaunaFailure {
   if (err instanceof faunaErrors.FaunaHTTPError) {
     const status = err.requestResult.statusCode;
     // The driver rewrites some messages (401); the first error's code is what Fauna said.
-    const first = (err.errors() as unknown as readonly { code?: string }[])[0];
+    const first = (err.errors() as unknown as readonly WireError[])[0];
+    const cause = first?.code === CALL_ERROR ? innermostCause(first) : undefined;
+    if (cause !== undefined) return classifyCallError(cause, status);
     const faunaCode = first?.code ?? `http ${status}`;
     switch (status) {
       case 400:
-        // Two first logins of one user racing on the unique index: the loser re-runs the upsert
-        // and then finds the winner's document.
         if (faunaCode === NOT_UNIQUE) {
           return { code: 'ERR_FAUNA_UNAVAILABLE', faunaCode, status, transient: true, hint: 'a concurrent write won the unique index; retried' };
         }
+        if (faunaCode === 'invalid ref') {
+          return { code: 'ERR_FAUNA_SCHEMA_MISSING', faunaCode, status, transient: false, hint: BAD_REQUEST_HINTS[faunaCode] };
+        }
         return { code: 'ERR_FAUNA_BAD_REQUEST', faunaCode, status, transient: false, hint: BAD_REQUEST_HINTS[faunaCode] ?? BAD_REQUEST_HINT };
       case 401:
-        return { code: 'ERR_FAUNA_UNAUTHORIZED', faunaCode, status, transient: false, hint: 'FAUNA_SECRET is not a valid key for this endpoint; create a key and update the secret' };
+        return { code: 'ERR_FAUNA_UNAUTHORIZED', faunaCode, status, transient: false, hint: `${secretName} is not a valid key for this endpoint; create a key and update the secret` };
       case 403:
-        return { code: 'ERR_FAUNA_PERMISSION_DENIED', faunaCode, status, transient: false, hint: "the key's role lacks a privilege; run `npm run setup:fauna` and use the key it describes" };
+        return {
+          code: 'ERR_FAUNA_PERMISSION_DENIED',
+          faunaCode,
+          status,
+          transient: false,
+          hint: "the key's role lacks a privilege (the login key may call only login, the revoke key only revoke_user); run `npm run setup:fauna` and use the key it describes",
+        };
       case 404:
         return { code: 'ERR_FAUNA_NOT_FOUND', faunaCode, status, transient: false, hint: 'a collection or index is missing; run `npm run setup:fauna`' };
       case 409:
@@ -111,6 +175,13 @@ export function classifyFaunaError(err: unknown): FaunaFailure {
   return { code: 'ERR_FAUNA_UNAVAILABLE', faunaCode: 'network error', status: undefined, transient: true, hint: 'could not reach FAUNA_ENDPOINT; check the URL and that the server is up' };
 }
 
+/** A call inside a call nests again: the innermost cause is what went wrong. */
+function innermostCause(error: WireError): WireError | undefined {
+  let cause = error.cause?.[0];
+  while (cause?.code === CALL_ERROR && cause.cause?.[0] !== undefined) cause = cause.cause[0];
+  return cause;
+}
+
 function isAbort(err: unknown): boolean {
   if (typeof err !== 'object' || err === null) return false;
   const e = err as { isAbortError?: unknown; isTimeoutError?: unknown; name?: unknown };
@@ -128,6 +199,8 @@ export interface RetryOptions {
   readonly random?: () => number;
   /** Told of each failed attempt that will be retried (for logs and counters). */
   readonly onRetry?: (failure: FaunaFailure, attempt: number) => void;
+  /** The setting the key came from, named when Fauna refuses it (default FAUNA_SECRET). */
+  readonly secretName?: string;
 }
 
 const FIRST_BACKOFF_MS = 25;
@@ -163,7 +236,7 @@ export async function queryWithRetry<T>(client: Client, expr: Expr, options: Ret
       const value = await queryBefore<T>(client, expr, deadline - now());
       return { value, attempts: attempt };
     } catch (err) {
-      failure = classifyFaunaError(err);
+      failure = classifyFaunaError(err, options.secretName);
     }
     const backoff = Math.min(MAX_BACKOFF_MS, FIRST_BACKOFF_MS * 2 ** (attempt - 1)) * (0.5 + random() / 2);
     const left = deadline - now();

@@ -3,11 +3,11 @@ import { AuthFaunaError, SettingsError, type ErrorCode } from '../lib/errors';
 import { createFaunaClient, queryWithRetry, type FetchLike, type RetryOptions } from '../lib/fauna-client';
 import { consoleSink, createLogger, type LogSink } from '../lib/log';
 import type { FaunaConnectionSettings } from '../lib/settings';
-import { buildRevokePageQuery, isRevokePageResult, type RevokePageOptions } from './revoke-query';
+import { buildRevokeCall, isRevokeResult } from './revoke-query';
 
 export const ACTION_NAME = 'revoke-fauna-secrets';
 
-export interface RevokeDependencies extends Pick<RetryOptions, 'now' | 'sleep' | 'random'>, RevokePageOptions {
+export interface RevokeDependencies extends Pick<RetryOptions, 'now' | 'sleep' | 'random' | 'secretName'> {
   readonly fetch?: FetchLike;
   readonly log?: LogSink;
 }
@@ -24,10 +24,11 @@ export type RevokeOutcome =
 export type ConnectionReader = () => FaunaConnectionSettings;
 
 /**
- * Deletes every auth0_jwt document of the user and every token minted for them, a page per
- * query, as many queries as the budget (FAUNA_TIMEOUT_MS) allows. Never throws: a failure is an
- * outcome and a log line with a code and what to do. Settings are read inside, through
- * `readConnection`, so that a broken configuration is reported the same way.
+ * Ends every login of the user and every token minted for them through `revoke_user`: one
+ * request while the user holds no more than the cap of live logins, another while it answers
+ * `more`, as many as the budget (FAUNA_TIMEOUT_MS) allows. Never throws: a failure is an outcome
+ * and a log line with a code and what to do. Settings are read inside, through `readConnection`,
+ * so that a broken configuration is reported the same way.
  */
 export async function revokeUserSecrets(
   auth0UserId: string,
@@ -48,7 +49,7 @@ export async function revokeUserSecrets(
     log = createLogger(ACTION_NAME, sink, [settings.faunaSecret]);
     const client: Client = createFaunaClient(settings, deps.fetch ?? globalThis.fetch);
     const deadline = now() + settings.timeoutMs;
-    const expr = buildRevokePageQuery(auth0UserId, deps);
+    const expr = buildRevokeCall(auth0UserId);
     for (;;) {
       const left = deadline - now();
       if (left <= 0) {
@@ -60,12 +61,13 @@ export async function revokeUserSecrets(
         now: deps.now,
         sleep: deps.sleep,
         random: deps.random,
+        secretName: deps.secretName,
         onRetry: (failure, attempt) =>
           log('warn', `Fauna attempt ${attempt} failed (${failure.faunaCode}, HTTP ${failure.status ?? '-'}); retrying`),
       });
       queries += 1;
       const page = outcome.value;
-      if (!isRevokePageResult(page)) {
+      if (!isRevokeResult(page)) {
         throw new AuthFaunaError(
           'ERR_FAUNA_UNEXPECTED_RESULT',
           'Fauna answered the revocation query unexpectedly; check that FAUNA_ENDPOINT is an FQL v4 endpoint and run `npm run setup:fauna`',
@@ -75,12 +77,9 @@ export async function revokeUserSecrets(
         log('info', `no Fauna user for ${auth0UserId}: no secrets to revoke`);
         return { kind: 'no-user', queries };
       }
-      for (const login of page.logins) {
-        secrets += login.secrets;
-        if (login.removed) logins += 1;
-      }
-      const more = page.more || page.logins.some((login) => !login.removed);
-      if (!more) {
+      secrets += page.tokens;
+      logins += page.logins;
+      if (!page.more) {
         log('info', `revoked ${secrets} Fauna secret(s) of ${auth0UserId} (${logins} login(s), ${queries} quer${queries === 1 ? 'y' : 'ies'})`);
         return { kind: 'revoked', secrets, logins, queries };
       }

@@ -1,5 +1,6 @@
 import type { AppBundleFigures } from './app-bundle';
 import type { BundleSize } from './bundle-size';
+import type { CapAndRevokeReport } from './cap-and-revoke';
 import type { ColdLoadComparison } from './cold-load';
 import type { LoginCostReport } from './login-cost';
 import type { RoundTripReport } from './round-trips';
@@ -33,6 +34,7 @@ export interface BenchFigures {
   readonly bundles: readonly BundleFigures[];
   readonly loginCost: LoginCostReport;
   readonly roundTrips: RoundTripReport;
+  readonly capAndRevoke: CapAndRevokeReport;
   readonly sameRequestAsNaive: boolean;
   readonly coldLoadProcesses: number;
   readonly auth0RuntimeColdLoad: Auth0RuntimeColdLoad;
@@ -94,6 +96,7 @@ export function evaluateTargets(f: BenchFigures): Target[] {
       measured: `new ${ms(newUser.ownCpuUs.median / 1000)} ms, returning ${ms(returningUser.ownCpuUs.median / 1000)} ms`,
       met: newUser.ownCpuUs.median < 1000 && returningUser.ownCpuUs.median < 1000,
     },
+    ...capTargets(f.capAndRevoke),
     {
       target: 'same FQL request as the naive bundle (size work changes nothing on the wire)',
       measured: f.sameRequestAsNaive ? 'identical request body' : 'bodies differ',
@@ -101,6 +104,73 @@ export function evaluateTargets(f: BenchFigures): Target[] {
     },
   );
   return targets;
+}
+
+function capTargets(c: CapAndRevokeReport): Target[] {
+  const m = c.manyLogins;
+  return [
+    {
+      target: `one Fauna request per login with the cap (user at ${c.cap} live logins)`,
+      measured: `${c.steadyState.withCap.requestsPerLogin} (previous query: ${c.steadyState.previousQuery.requestsPerLogin})`,
+      met: c.steadyState.withCap.requestsPerLogin === 1,
+    },
+    {
+      target: `after ${int(m.logins)} logins of one user: at most ${c.cap} live logins`,
+      measured: `${m.liveAfter} live; ${m.evicted.refused} of ${m.evicted.checked} sampled ended secrets 401, ${m.evicted.tokensLeft} of their tokens left`,
+      met: m.liveAfter <= c.cap && m.evicted.refused === m.evicted.checked && m.evicted.tokensLeft === 0,
+    },
+    {
+      target: 'revoking that user takes at most 2 requests',
+      measured: `${m.revoke.requests} request(s), ${m.revoke.logins} logins and ${m.revoke.secrets} secrets ended in ${ms(m.revoke.wallMs)} ms`,
+      met: m.revoke.requests <= 2,
+    },
+    {
+      target: 'every revoked secret answers 401 at once (sample and the newest cap)',
+      measured: `${m.afterRevoke.refused} of ${m.afterRevoke.checked} (the newest ${c.cap} all worked before: ${m.newestLiveBefore})`,
+      met: m.afterRevoke.refused === m.afterRevoke.checked && m.newestLiveBefore === c.cap,
+    },
+  ];
+}
+
+/** The cap's section of bench/RESULTS.md. */
+function renderCap(c: CapAndRevokeReport): string {
+  const { withCap, previousQuery } = c.steadyState;
+  const m = c.manyLogins;
+  const flow = (label: string, cost: CapAndRevokeReport['steadyState']['withCap']) => [
+    label,
+    String(cost.requestsPerLogin),
+    String(cost.writesPerLogin),
+    `${ms(cost.wallMs.median)} / ${ms(cost.wallMs.p90)} / ${ms(cost.wallMs.p99)}`,
+  ];
+  const steady = table(
+    ['one user at the cap, per login', 'Fauna requests', 'documents written', 'wall median / p90 / p99 (ms)'],
+    [flow(`\`login\`: upsert, end the earliest login over ${c.cap}, mint`, withCap), flow('previous query: upsert, mint (no cap)', previousQuery)],
+  );
+  const many = table(
+    ['measure', 'figure'],
+    [
+      [`logins of one user through the built Action, wall median / p99 (ms)`, `${int(m.logins)}: ${ms(m.wallMs.median)} / ${ms(m.wallMs.p99)}`],
+      ['live logins after them', String(m.liveAfter)],
+      ['ended by the cap, sampled: refused (401) / tokens left', `${m.evicted.refused} of ${m.evicted.checked} / ${m.evicted.tokensLeft}`],
+      [`the newest ${c.cap} working before the revocation`, String(m.newestLiveBefore)],
+      ['revocation (revokeUserSecrets, as the password-change Action runs it)', `${m.revoke.requests} request(s), ${m.revoke.logins} logins and ${m.revoke.secrets} secrets, ${ms(m.revoke.wallMs)} ms`],
+      [`after it: refused (401), of the sample and the newest ${c.cap}`, `${m.afterRevoke.refused} of ${m.afterRevoke.checked}`],
+    ],
+  );
+  return `## The cap on live logins (${c.cap} per user)
+
+One user logs in ${int(withCap.logins)} times per flow after ${c.cap} logins that fill the cap, each flow on
+its own in-process Fauna, interleaved login by login, through the driver with a server key:
+\`login\` (the function; each login also ends the earliest-expiring login and its token) against
+the previous version's query (scripts/bench/direct-login-query.ts: no cap, every login kept).
+Wall time is the driver plus the in-process Fauna evaluating the request.
+
+${steady}
+
+Then one user logs in ${int(m.logins)} times through the built Action (an all-day session, or a stolen
+one that keeps renewing), and the password-change path revokes:
+
+${many}`;
 }
 
 /** The results as Markdown: written to bench/RESULTS.md and printed as is. */
@@ -259,6 +329,8 @@ and as \`GET /api/notes\` with the session cookie to the server-side example, wh
 session, builds the helper's session from it and runs the query.
 
 ${hopTable}
+
+${renderCap(f.capAndRevoke)}
 `;
 }
 
@@ -334,6 +406,22 @@ export function renderReadmeSummary(f: BenchFigures): string {
         `${ms(f.serverHop.throughServer.median)} ms (+${ms(f.serverHop.throughServer.median - f.serverHop.direct.median)} ms)`,
         `${ms(f.serverHop.direct.median)} ms straight to Fauna (browser mode)`,
         '',
+      ],
+      [
+        `login of a user at the cap (${f.capAndRevoke.cap} live logins), wall median`,
+        `${ms(f.capAndRevoke.steadyState.withCap.wallMs.median)} ms, ${f.capAndRevoke.steadyState.withCap.requestsPerLogin} request`,
+        `${ms(f.capAndRevoke.steadyState.previousQuery.wallMs.median)} ms previous query (no cap), ${f.capAndRevoke.steadyState.previousQuery.requestsPerLogin} request`,
+        `1 request: ${met(f.capAndRevoke.steadyState.withCap.requestsPerLogin === 1)}`,
+      ],
+      [
+        `${int(f.capAndRevoke.manyLogins.logins)} logins of one user, then revoke`,
+        `${f.capAndRevoke.manyLogins.liveAfter} live logins; revoked in ${f.capAndRevoke.manyLogins.revoke.requests} request(s); ${f.capAndRevoke.manyLogins.afterRevoke.refused} of ${f.capAndRevoke.manyLogins.afterRevoke.checked} secrets 401`,
+        '',
+        `<= ${f.capAndRevoke.cap} live, <= 2 requests, all 401: ${met(
+          f.capAndRevoke.manyLogins.liveAfter <= f.capAndRevoke.cap &&
+            f.capAndRevoke.manyLogins.revoke.requests <= 2 &&
+            f.capAndRevoke.manyLogins.afterRevoke.refused === f.capAndRevoke.manyLogins.afterRevoke.checked,
+        )}`,
       ],
       [
         `login with ${roundTrips.roundTripMs} ms per Fauna round trip, median`,

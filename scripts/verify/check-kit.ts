@@ -9,7 +9,14 @@ import { query as q, values, type Expr } from 'faunadb';
 /** What one query did: its value, or how Fauna refused it. */
 export type Attempt =
   | { readonly ok: true; readonly value: unknown }
-  | { readonly ok: false; readonly status: number | undefined; readonly code: string };
+  | {
+      readonly ok: false;
+      readonly status: number | undefined;
+      /** Fauna's code; inside a function `call error: <cause>` (fauna-client.ts). */
+      readonly code: string;
+      /** Inside a function: the cause's description (an Abort's message). */
+      readonly description?: string;
+    };
 
 /** One signed-in login of a throwaway user. */
 export interface Subject {
@@ -32,12 +39,33 @@ export type UserName =
   /** Created with a key by a check; never signed in. */
   | 'mallory'
   | 'trent'
-  /** Created with the login key by the uniqueness check; never signed in. */
+  /** Created with the admin key by the uniqueness check; never signed in. */
   | 'oscar'
-  /** Created with the login key by the credentials check; never signed in. */
+  /** Signed in through login by the credentials check (without the credentials it tried). */
   | 'peggy'
+  /** Signed in past the cap on live logins. */
+  | 'dave'
+  /** Logs out everywhere (end_all_logins). */
+  | 'erin'
+  /** Named by the login key calling login directly, as a leaked key's holder would. */
+  | 'victor'
   /** An auth0_id a check tries to take over; never created. */
   | 'eve';
+
+export interface AttemptOptions {
+  /**
+   * Retry what Fauna may answer differently next time (busy, racing); default true. A check that
+   * expects the one refusal a retry cannot mend (a second user for one Auth0 id: 400 instance not
+   * unique) asks once, instead of retrying it for the whole budget.
+   */
+  readonly retry?: boolean;
+}
+
+/** How a check's login is made: its ttl (default: the session's) and Auth0 session id (default: none). */
+export interface LoginOptions {
+  readonly ttlSeconds?: number;
+  readonly sessionId?: string;
+}
 
 export interface CheckContext {
   readonly keys: {
@@ -48,17 +76,21 @@ export interface CheckContext {
     readonly revoke: string;
   };
   /** Runs `expr` with `secret`; a Fauna refusal is an answer, not an exception. */
-  attempt(secret: string, expr: Expr): Promise<Attempt>;
+  attempt(secret: string, expr: Expr, options?: AttemptOptions): Promise<Attempt>;
   /** The user's first login, signed in once per run and shared by the checks that leave it alive. */
   user(name: UserName): Promise<Subject>;
-  /** A new login of the user, for a check that ends it or needs it short-lived. */
-  newLogin(name: UserName, ttlSeconds?: number): Promise<Subject>;
+  /** A new login of the user, for a check that ends it, needs it short-lived or in an Auth0 session. */
+  newLogin(name: UserName, options?: LoginOptions): Promise<Subject>;
+  /** The Auth0 session id of this run named `label`: marked like the user ids. */
+  sessionId(label: string): string;
   /** The marked Auth0 id of a throwaway user; whatever is made for it is removed at the end. */
   auth0Id(name: UserName): string;
   /** Something a check created (or a refusal that did not happen created) for the cleanup. */
   track(ref: values.Ref): void;
   /** Revokes every login of the user as the revoke-fauna-secrets Action does, with the revoke key. */
   revokeUser(auth0Id: string): Promise<void>;
+  /** The ttl of a login when a check gives none. */
+  readonly defaultTtlSeconds: number;
   /** The shortest ttl the sign-in accepts, for the expiry check. */
   readonly shortTtlSeconds: number;
   /** How long a token removed by Logout may still authenticate (the core caches token records). */
@@ -100,6 +132,16 @@ export function describeAttempt(attempt: Attempt): string {
 export function expectRefused(attempt: Attempt, what: string, status = 403): void {
   if (attempt.ok || attempt.status !== status) {
     throw new CheckFailure(`${what}: expected ${status}, got ${describeAttempt(attempt)}`);
+  }
+}
+
+/**
+ * Fails the check unless a function refused its arguments: 400, `transaction aborted` inside the
+ * call, its message starting with `prefix` (and not, say, a role's 403 inside it).
+ */
+export function expectAborted(attempt: Attempt, what: string, prefix: string): void {
+  if (attempt.ok || attempt.status !== 400 || attempt.code !== 'call error: transaction aborted' || attempt.description?.startsWith(prefix) !== true) {
+    throw new CheckFailure(`${what}: expected 400 "${prefix} …", got ${describeAttempt(attempt)}`);
   }
 }
 

@@ -1,10 +1,16 @@
 import { randomBytes } from 'node:crypto';
 import { query as q, type Expr, type values } from 'faunadb';
+import { buildLoginCall, loginArguments, type LoginFacts } from '../../actions/fauna-login/login-query';
+import { INVALID_LOGIN_ARGUMENTS, MAX_LIVE_LOGINS_PER_USER } from '../../actions/lib/login-contract';
 import {
+  AUTH0_JWT_BY_USER_EXP_INDEX,
   AUTH0_JWT_COLLECTION,
   CURRENT_USER_FUNCTION,
+  END_ALL_LOGINS_FUNCTION,
   END_LOGIN_FUNCTION,
   LOGIN_ACTION_ROLE,
+  LOGIN_FUNCTION,
+  REVOKE_USER_FUNCTION,
   TOKENS_BY_INSTANCE_INDEX,
   USERS_BY_AUTH0_ID_INDEX,
   USERS_COLLECTION,
@@ -19,6 +25,7 @@ import {
   createdRef,
   describeAttempt,
   describeRef,
+  expectAborted,
   expectAllowed,
   expectRefused,
   field,
@@ -27,6 +34,7 @@ import {
   sameRef,
   secondsFromNow,
   type Attempt,
+  type AttemptOptions,
   type CheckContext,
   type SecurityCheck,
   type Subject,
@@ -34,7 +42,7 @@ import {
 
 /**
  * The security model (docs/security-model.md) as executable checks: each proves one sentence, with the
- * keys setup:fauna makes and secrets minted by the login query. Both `npm test`
+ * keys setup:fauna makes and secrets minted through the function `login`. Both `npm test`
  * (test/security/) and `npm run verify:fauna` run this list. Every refusal is paired with the
  * same kind of query succeeding for whoever may do it, so a setup that refuses everything fails.
  */
@@ -42,17 +50,20 @@ import {
 const users = q.Collection(USERS_COLLECTION);
 const logins = q.Collection(AUTH0_JWT_COLLECTION);
 const readOwnLogin = q.Get(q.CurrentIdentity());
+const call = (name: string, ...args: unknown[]): Expr => q.Call(q.Function(name), ...(args as Expr[]));
+/** The client id the checks' logins record, so that they are recognisable in the data. */
+const CHECK_CLIENT_ID = 'auth0-fauna-verify';
 
 /** A token for `instance` expiring `seconds` from now; `null` leaves out the ttl. */
 const mintToken = (instance: Expr, seconds: number | null): Expr =>
   q.Create(q.Tokens(), seconds === null ? { instance } : { instance, ttl: secondsFromNow(seconds) });
 
-/** A login document as the login query writes it; `null` leaves out the ttl; `extra` adds top-level fields. */
+/** A login document as `login` writes it; `null` leaves out the ttl; `extra` adds top-level fields. */
 const createLogin = (user: values.Ref, seconds: number | null, extra: Record<string, unknown> = {}): Expr =>
   q.Let(
     { at: secondsFromNow(seconds ?? MAX_TTL_SECONDS) },
     q.Create(logins, {
-      data: { user, exp: q.Var('at'), client_id: 'auth0-fauna-verify' },
+      data: { user, exp: q.Var('at'), client_id: CHECK_CLIENT_ID },
       ...(seconds === null ? {} : { ttl: q.Var('at') }),
       ...extra,
     }),
@@ -60,6 +71,12 @@ const createLogin = (user: values.Ref, seconds: number | null, extra: Record<str
 
 /** A password for credentials a check tries to set: fresh each time, never printed. */
 const throwawayPassword = (): string => `verify-${randomBytes(12).toString('hex')}`;
+
+/** `login` called directly, as a leaked login key's holder would, for `auth0Id`; `raw` replaces arguments as sent. */
+function callLogin(auth0Id: string, facts: Partial<LoginFacts> = {}, raw: Record<string, unknown> = {}): Expr {
+  const { args } = loginArguments({ auth0UserId: auth0Id, clientId: CHECK_CLIENT_ID, ttlSeconds: 600, ...facts });
+  return Object.keys(raw).length === 0 ? buildLoginCall(args) : call(LOGIN_FUNCTION, { ...args, ...raw });
+}
 
 /** A listing or lookup holds nothing but `allowed` refs, or was refused outright. */
 function onlyOwnEntries(attempt: Attempt, allowed: readonly values.Ref[], what: string): string {
@@ -73,8 +90,8 @@ function onlyOwnEntries(attempt: Attempt, allowed: readonly values.Ref[], what: 
 }
 
 /** Creates with `secret`; when the create should have been refused but was not, tracks what it made. */
-async function attemptCreate(ctx: CheckContext, secret: string, expr: Expr): Promise<Attempt> {
-  const attempt = await ctx.attempt(secret, expr);
+async function attemptCreate(ctx: CheckContext, secret: string, expr: Expr, options?: AttemptOptions): Promise<Attempt> {
+  const attempt = await ctx.attempt(secret, expr, options);
   const ref = createdRef(attempt);
   if (ref !== undefined) ctx.track(ref);
   return attempt;
@@ -94,15 +111,41 @@ async function expectLive(ctx: CheckContext, subject: Subject, when: string): Pr
   expectAllowed(await ctx.attempt(subject.secret, readOwnLogin), `${subject.name}'s secret reading its own login ${when}`);
 }
 
+/** The login refused on its very next request (401), its document and tokens gone: ended, not just logged out. */
+async function expectEnded(ctx: CheckContext, subject: Subject, what: string): Promise<void> {
+  expectRefused(await ctx.attempt(subject.secret, readOwnLogin), `${what} on its very next request`, 401);
+  const left = arranged(
+    await ctx.attempt(ctx.keys.admin, {
+      login: q.Exists(subject.loginRef),
+      tokens: q.Count(q.Match(q.Index(TOKENS_BY_INSTANCE_INDEX), subject.loginRef)),
+    } as unknown as Expr),
+    `read what is left of ${what}`,
+  );
+  if (field(left, 'login') !== false || field(left, 'tokens') !== 0) throw new CheckFailure(`${what}: its login document or tokens are left behind`);
+}
+
+/** The same fields with the same values, in any order. */
+function sameFields(actual: unknown, expected: Readonly<Record<string, unknown>>): boolean {
+  if (typeof actual !== 'object' || actual === null) return false;
+  const entries = (o: object) => JSON.stringify(Object.entries(o).sort(([a], [b]) => a.localeCompare(b)));
+  return entries(actual) === entries(expected);
+}
+
+/** How many live logins the user holds, read with the admin key. */
+async function liveLogins(ctx: CheckContext, user: values.Ref): Promise<number> {
+  const count = arranged(await ctx.attempt(ctx.keys.admin, q.Count(q.Match(q.Index(AUTH0_JWT_BY_USER_EXP_INDEX), user))), 'count live logins');
+  if (typeof count !== 'number') throw new CheckFailure('counting live logins answered no number');
+  return count;
+}
+
 /**
- * A create alice's secret must be refused (403) while the key whose job it is may make the very
- * same create: the pairing that keeps a database refusing everything from passing.
+ * A create alice's secret must be refused (403) while the admin key may make the very same
+ * create: the pairing that keeps a database refusing everything from passing.
  */
 function secretMayNotCreate(spec: {
   readonly id: string;
   readonly proves: string;
   readonly what: string;
-  readonly rightful: 'login' | 'admin';
   readonly create: (ctx: CheckContext, alice: Subject) => Expr;
 }): SecurityCheck {
   return {
@@ -112,8 +155,8 @@ function secretMayNotCreate(spec: {
       const alice = await ctx.user('alice');
       const create = spec.create(ctx, alice);
       expectRefused(await attemptCreate(ctx, alice.secret, create), `alice's secret ${spec.what}`);
-      expectAllowed(await attemptCreate(ctx, ctx.keys[spec.rightful], create), `the ${spec.rightful} key doing the same`);
-      return `403; the ${spec.rightful} key may`;
+      expectAllowed(await attemptCreate(ctx, ctx.keys.admin, create), 'the admin key doing the same');
+      return '403; the admin key may';
     },
   };
 }
@@ -178,30 +221,27 @@ const SECRET_CHECKS: readonly SecurityCheck[] = [
       const [alice, bob] = [await ctx.user('alice'), await ctx.user('bob')];
       const lookup = q.Paginate(q.Match(q.Index(USERS_BY_AUTH0_ID_INDEX), bob.auth0Id));
       const seen = onlyOwnEntries(await ctx.attempt(alice.secret, lookup), [], "alice's secret looking bob up");
-      const found = pageRefs(expectAllowed(await ctx.attempt(ctx.keys.login, lookup), 'the login key looking bob up'));
-      if (!found.some((ref) => sameRef(ref, bob.userRef))) throw new CheckFailure("the login key's lookup did not find bob");
-      return `${seen}; the login key finds bob`;
+      const found = pageRefs(expectAllowed(await ctx.attempt(ctx.keys.admin, lookup), 'the admin key looking bob up'));
+      if (!found.some((ref) => sameRef(ref, bob.userRef))) throw new CheckFailure("the admin key's lookup did not find bob");
+      return `${seen}; the admin key finds bob`;
     },
   },
   secretMayNotCreate({
     id: 'secret-cannot-mint',
     proves: 'A minted secret cannot create tokens (mint secrets).',
     what: 'minting a token for its own login',
-    rightful: 'login',
     create: (_ctx, alice) => mintToken(alice.loginRef, 60),
   }),
   secretMayNotCreate({
     id: 'secret-cannot-create-keys',
     proves: 'A minted secret cannot create keys.',
     what: 'creating a key',
-    rightful: 'admin',
     create: () => q.CreateKey({ role: q.Role(LOGIN_ACTION_ROLE), data: { description: 'auth0-fauna verify: must be refused' } }),
   }),
   secretMayNotCreate({
     id: 'secret-cannot-create-users',
     proves: 'A minted secret cannot create users.',
     what: 'creating a user',
-    rightful: 'login',
     create: (ctx) => q.Create(users, { data: { auth0_id: ctx.auth0Id('mallory') } }),
   }),
   {
@@ -213,10 +253,10 @@ const SECRET_CHECKS: readonly SecurityCheck[] = [
       expectRefused(await ctx.attempt(alice.secret, hijack), "alice's secret changing its user's auth0_id");
       expectRefused(await ctx.attempt(alice.secret, q.Update(alice.userRef, { data: { name: 'renamed' } })), "alice's secret changing its user's name");
       expectAllowed(
-        await ctx.attempt(ctx.keys.login, q.Update(alice.userRef, { data: { name: 'auth0-fauna verify' } })),
-        "the login key updating alice's name, as the upsert does",
+        await ctx.attempt(ctx.keys.login, callLogin(alice.auth0Id, { name: 'auth0-fauna verify' })),
+        "login updating alice's name, as a sign-in with a new profile does",
       );
-      return '403 for auth0_id and name; the login key updates the profile';
+      return '403 for auth0_id and name; login updates the profile';
     },
   },
   {
@@ -249,7 +289,7 @@ const SECRET_CHECKS: readonly SecurityCheck[] = [
     id: 'secret-refused-after-expiry',
     proves: 'A minted secret is refused (401) once its ttl (FAUNA_SECRET_TTL) has passed.',
     async run(ctx) {
-      const session = await ctx.newLogin('alice', ctx.shortTtlSeconds);
+      const session = await ctx.newLogin('alice', { ttlSeconds: ctx.shortTtlSeconds });
       await expectLive(ctx, session, 'before its expiry');
       await ctx.sleep(ctx.shortTtlSeconds + 1);
       expectRefused(await ctx.attempt(session.secret, readOwnLogin), `the secret ${ctx.shortTtlSeconds + 1} s after a ${ctx.shortTtlSeconds} s login`, 401);
@@ -270,129 +310,281 @@ const SECRET_CHECKS: readonly SecurityCheck[] = [
       return "401 for both of carol's secrets at once; alice's still works";
     },
   },
+];
+
+// ---- logging out: end_login and end_all_logins ----------------------------------------------
+
+const LOGOUT_CHECKS: readonly SecurityCheck[] = [
   {
-    id: 'secret-refused-at-once-after-end-login',
-    proves: 'A minted secret is refused (401) on the very next request after end_login(), which ends its own login and no other.',
+    id: 'end-login-ends-own-session',
+    proves:
+      "end_login() ends at once (401) every login of the caller's user in the caller's Auth0 session, and no login of another session or of another user, even one with the same session id.",
+    async run(ctx) {
+      const s1 = ctx.sessionId('s1');
+      const [ending, sameSession, otherSession] = [
+        await ctx.newLogin('alice', { sessionId: s1 }),
+        await ctx.newLogin('alice', { sessionId: s1 }),
+        await ctx.newLogin('alice', { sessionId: ctx.sessionId('s2') }),
+      ];
+      // The same session id string on another user's login: the session is taken from the caller's login, for its user.
+      const bobSameString = await ctx.newLogin('bob', { sessionId: s1 });
+      const ended = expectAllowed(await ctx.attempt(ending.secret, call(END_LOGIN_FUNCTION)), 'end_login() with the secret');
+      if (ended !== true) throw new CheckFailure('end_login() did not return true');
+      await expectEnded(ctx, ending, "the caller's login");
+      await expectEnded(ctx, sameSession, "alice's other login in the same session");
+      await expectLive(ctx, otherSession, 'in another session');
+      await expectLive(ctx, bobSameString, "with the same session id on bob's login");
+      await expectLive(ctx, await ctx.user('alice'), 'without a session');
+      return "401 at once for both logins of the session, documents and tokens gone; alice's other session, her login without one and bob's live";
+    },
+  },
+  {
+    id: 'end-login-without-session-ends-alone',
+    proves: 'end_login() of a login without an Auth0 session id (a refresh-token login) ends that login alone.',
     async run(ctx) {
       const [ending, sibling] = [await ctx.newLogin('alice'), await ctx.newLogin('alice')];
-      const ended = expectAllowed(await ctx.attempt(ending.secret, q.Call(q.Function(END_LOGIN_FUNCTION))), 'end_login() with the secret');
-      if (ended !== true) throw new CheckFailure('end_login() did not return true');
-      expectRefused(await ctx.attempt(ending.secret, readOwnLogin), 'the secret on the very next request', 401);
-      const left = await ctx.attempt(ctx.keys.admin, {
-        login: q.Exists(ending.loginRef),
-        tokens: q.Count(q.Match(q.Index(TOKENS_BY_INSTANCE_INDEX), ending.loginRef)),
-      } as unknown as Expr);
-      const remains = arranged(left, 'read what end_login() left behind');
-      if (field(remains, 'login') !== false || field(remains, 'tokens') !== 0) {
-        throw new CheckFailure('end_login() left its login document or tokens behind');
-      }
+      expectAllowed(await ctx.attempt(ending.secret, call(END_LOGIN_FUNCTION)), 'end_login() with the secret');
+      await expectEnded(ctx, ending, "the caller's login");
       await expectLive(ctx, sibling, "after its sibling's end_login()");
-      return 'true; 401 on the next request, login and tokens gone; the other login of the user lives';
+      return '401 at once, login and tokens gone; the other login without a session lives';
+    },
+  },
+  {
+    id: 'end-all-logins-ends-every-own-login',
+    proves: "end_all_logins() ends at once (401) every login of the caller's user, in every session, and nobody else's; it takes no argument naming a user.",
+    async run(ctx) {
+      const mine = [
+        await ctx.newLogin('erin', { sessionId: ctx.sessionId('s1') }),
+        await ctx.newLogin('erin', { sessionId: ctx.sessionId('s2') }),
+        await ctx.newLogin('erin'),
+      ];
+      const bob = await ctx.newLogin('bob', { sessionId: ctx.sessionId('s1') });
+      expectRefused(await ctx.attempt(mine[1].secret, call(END_ALL_LOGINS_FUNCTION, bob.auth0Id)), 'end_all_logins() given a user id', 400);
+      const ended = expectAllowed(await ctx.attempt(mine[1].secret, call(END_ALL_LOGINS_FUNCTION)), 'end_all_logins() with the secret');
+      for (const [i, subject] of mine.entries()) await expectEnded(ctx, subject, `erin's login ${i + 1}`);
+      if (field(ended, 'logins') !== mine.length) throw new CheckFailure(`end_all_logins() says it ended ${String(field(ended, 'logins'))} login(s); erin held ${mine.length}`);
+      await expectLive(ctx, bob, "after erin's end_all_logins()");
+      await expectLive(ctx, await ctx.user('alice'), "after erin's end_all_logins()");
+      return `all ${mine.length} of erin's logins 401 at once; bob's and alice's live; an argument is refused`;
     },
   },
 ];
 
-/** The login key may create `what` only with a ttl no later than the longest FAUNA_SECRET_TTL. */
-function boundedByLoginKey(what: 'secret' | 'login', id: string, create: (alice: Subject, seconds: number | null) => Expr): SecurityCheck {
-  const verb = what === 'secret' ? 'mint a secret' : 'create a login';
-  return {
-    id,
-    proves: `A leaked login key cannot ${verb} that outlives now + ${MAX_TTL_SECONDS} s, or one without expiry.`,
+// ---- the login key --------------------------------------------------------------------------
+
+const LOGIN_KEY_CHECKS: readonly SecurityCheck[] = [
+  {
+    id: 'login-key-signs-in-any-user-it-names',
+    proves:
+      "What a leaked login key can still do: for any Auth0 user id it names, create or update that user's document with the profile it hands over (email, name, email_verified) and mint a secret for it, through login.",
+    async run(ctx) {
+      const victor = ctx.auth0Id('victor');
+      const profile = { email: 'victor@example.invalid', name: 'Victor', emailVerified: true } as const;
+      const created = expectAllowed(await ctx.attempt(ctx.keys.login, callLogin(victor, profile)), 'the login key calling login for a new user id');
+      const lookup = q.Select('data', q.Get(q.Match(q.Index(USERS_BY_AUTH0_ID_INDEX), victor)));
+      const stored = arranged(await ctx.attempt(ctx.keys.admin, lookup), "read victor's user with the admin key");
+      const expected = { auth0_id: victor, email: profile.email, name: profile.name, email_verified: true };
+      if (!sameFields(stored, expected)) throw new CheckFailure(`victor's user holds ${JSON.stringify(stored)}, not the profile login was given`);
+      const secret = field(created, 'secret');
+      if (field(created, 'user') !== 'created' || typeof secret !== 'string') throw new CheckFailure('login did not answer a created user and a secret');
+      expectAllowed(await ctx.attempt(secret, readOwnLogin), 'the secret login minted');
+      const updated = expectAllowed(await ctx.attempt(ctx.keys.login, callLogin(victor, { ...profile, emailVerified: false })), 'login again with email_verified false');
+      if (field(updated, 'user') !== 'updated' || field(arranged(await ctx.attempt(ctx.keys.admin, lookup), 'read victor again'), 'email_verified') !== false) {
+        throw new CheckFailure("a second login with another email_verified did not update victor's user");
+      }
+      return 'created with exactly email, name, email_verified; updated by the next login; its secret works';
+    },
+  },
+  {
+    id: 'login-key-cannot-read',
+    proves: 'A leaked login key cannot read, list or look up users, logins or tokens, nor read an index.',
+    async run(ctx) {
+      const [alice, bob] = [await ctx.user('alice'), await ctx.user('bob')];
+      const key = ctx.keys.login;
+      expectRefused(await ctx.attempt(key, q.Get(alice.userRef)), "the login key reading alice's user");
+      expectRefused(await ctx.attempt(key, q.Get(alice.loginRef)), "the login key reading alice's login");
+      onlyOwnEntries(await ctx.attempt(key, q.Paginate(q.Documents(users))), [], 'the login key listing users');
+      onlyOwnEntries(await ctx.attempt(key, q.Paginate(q.Match(q.Index(USERS_BY_AUTH0_ID_INDEX), bob.auth0Id))), [], 'the login key looking bob up');
+      onlyOwnEntries(await ctx.attempt(key, q.Paginate(q.Documents(logins))), [], 'the login key listing logins');
+      onlyOwnEntries(await ctx.attempt(key, q.Paginate(q.Match(q.Index(AUTH0_JWT_BY_USER_EXP_INDEX), alice.userRef))), [], "the login key listing alice's logins");
+      onlyOwnEntries(await ctx.attempt(key, q.Paginate(q.Match(q.Index(TOKENS_BY_INSTANCE_INDEX), alice.loginRef))), [], "the login key listing the tokens of alice's login");
+      onlyOwnEntries(await ctx.attempt(key, q.Paginate(q.Documents(q.Tokens()))), [], 'the login key listing tokens');
+      expectRefused(await ctx.attempt(key, q.Get(q.Index(USERS_BY_AUTH0_ID_INDEX))), 'the login key reading an index');
+      expectAllowed(await ctx.attempt(ctx.keys.admin, q.Get(alice.userRef)), "the admin key reading alice's user");
+      const found = pageRefs(expectAllowed(await ctx.attempt(ctx.keys.admin, q.Paginate(q.Match(q.Index(TOKENS_BY_INSTANCE_INDEX), alice.loginRef))), 'the admin key listing the same tokens'));
+      if (found.length === 0) throw new CheckFailure("the admin key found no token of alice's login");
+      return '403 or nothing for users, logins, tokens and indexes; the admin key reads them';
+    },
+  },
+  {
+    id: 'login-key-cannot-write-users',
+    proves: "A leaked login key cannot create, change, replace or expire a user itself (no other field, no ttl, no other auth0_id), and login takes no field but the profile.",
     async run(ctx) {
       const alice = await ctx.user('alice');
       const key = ctx.keys.login;
-      expectRefused(await attemptCreate(ctx, key, create(alice, MAX_TTL_SECONDS + 60)), `a ${what} 60 s past the longest ttl`);
-      expectRefused(await attemptCreate(ctx, key, create(alice, null)), `a ${what} without ttl`);
-      expectAllowed(await attemptCreate(ctx, key, create(alice, MAX_TTL_SECONDS - 60)), `a ${what} within the longest ttl`);
-      return '403 past the longest ttl and without ttl; within it works';
+      expectRefused(await attemptCreate(ctx, key, q.Create(users, { data: { auth0_id: ctx.auth0Id('mallory') } })), 'the login key creating a user');
+      expectRefused(await ctx.attempt(key, q.Update(alice.userRef, { data: { role: 'admin' } })), "the login key giving alice's user a role");
+      expectRefused(await ctx.attempt(key, q.Update(alice.userRef, { ttl: secondsFromNow(60) })), "the login key setting a ttl on alice's user");
+      expectRefused(await ctx.attempt(key, q.Update(alice.userRef, { data: { auth0_id: ctx.auth0Id('eve') } })), "the login key moving alice's auth0_id");
+      expectRefused(await ctx.attempt(key, q.Replace(alice.userRef, { data: { auth0_id: alice.auth0Id } })), "the login key replacing alice's user");
+      expectAborted(await ctx.attempt(key, callLogin(alice.auth0Id, {}, { role: 'admin' })), 'login given a field beyond the profile', INVALID_LOGIN_ARGUMENTS);
+      expectAllowed(await ctx.attempt(ctx.keys.admin, q.Update(alice.userRef, { data: { name: 'auth0-fauna verify' } })), "the admin key updating alice's user");
+      return '403 for create, update, ttl, auth0_id and replace; login refuses another field (400); the admin key may';
     },
-  };
-}
-
-// ---- the Actions' keys ----------------------------------------------------------------------
-
-const KEY_CHECKS: readonly SecurityCheck[] = [
+  },
+  {
+    id: 'login-key-cannot-mint-directly',
+    proves: 'A leaked login key cannot create a token or a login itself, for any document or expiry: only login mints.',
+    async run(ctx) {
+      const alice = await ctx.user('alice');
+      const key = ctx.keys.login;
+      expectRefused(await attemptCreate(ctx, key, mintToken(alice.loginRef, 60)), "the login key minting a token for alice's login");
+      expectRefused(await attemptCreate(ctx, key, mintToken(alice.userRef, 60)), "the login key minting a token for alice's user");
+      expectRefused(await attemptCreate(ctx, key, createLogin(alice.userRef, 60)), 'the login key creating a login');
+      expectAllowed(await attemptCreate(ctx, ctx.keys.admin, mintToken(alice.loginRef, 60)), 'the admin key minting the same token');
+      return '403 for tokens and logins; the admin key may';
+    },
+  },
+  {
+    id: 'login-key-cannot-mint-unbounded-secret',
+    proves: `A leaked login key cannot mint a secret that outlives now + ${MAX_TTL_SECONDS} s, or one without expiry: login refuses such a ttl_seconds (400 invalid login arguments).`,
+    async run(ctx) {
+      const alice = await ctx.user('alice');
+      const key = ctx.keys.login;
+      expectAborted(await ctx.attempt(key, callLogin(alice.auth0Id, { ttlSeconds: MAX_TTL_SECONDS + 60 })), 'login 60 s past the longest ttl', INVALID_LOGIN_ARGUMENTS);
+      expectAborted(await ctx.attempt(key, callLogin(alice.auth0Id, {}, { ttl_seconds: null })), 'login without ttl', INVALID_LOGIN_ARGUMENTS);
+      expectAllowed(await ctx.attempt(key, callLogin(alice.auth0Id, { ttlSeconds: MAX_TTL_SECONDS - 60 })), 'calling login within the longest ttl');
+      return '400 invalid login arguments past the longest ttl and without one; within it works';
+    },
+  },
+  {
+    id: 'login-refuses-bad-arguments',
+    proves:
+      'login refuses an argument out of bounds (400 invalid login arguments, naming it): an empty client_id, an over-long name, a non-boolean email_verified, a ttl under 60 s, an unknown field.',
+    async run(ctx) {
+      const victor = ctx.auth0Id('victor');
+      const key = ctx.keys.login;
+      // As sent, not as the Action would clean them up: a leaked key's holder sends what it likes.
+      const bad: [string, Record<string, unknown>][] = [
+        ['an empty client_id', { client_id: '' }],
+        ['an over-long name', { name: 'n'.repeat(4096) }],
+        ['email_verified "yes"', { email_verified: 'yes' }],
+        ['a ttl of 59 s', { ttl_seconds: 59 }],
+        ['an unknown field', { credentials: { password: 'auth0-fauna verify' } }],
+      ];
+      for (const [what, raw] of bad) {
+        expectAborted(await ctx.attempt(key, callLogin(victor, {}, raw)), `login given ${what}`, INVALID_LOGIN_ARGUMENTS);
+      }
+      expectAllowed(await ctx.attempt(key, callLogin(victor, { ttlSeconds: 60 })), 'calling login with the shortest ttl');
+      return `400 "${INVALID_LOGIN_ARGUMENTS} …" for each; the same call within bounds works`;
+    },
+  },
   {
     id: 'login-key-mints-longest-allowed-login',
     proves: `The login key signs a user in with the longest FAUNA_SECRET_TTL (${MAX_TTL_SECONDS} s), and the secret works.`,
     async run(ctx) {
-      const session = await ctx.newLogin('bob', MAX_TTL_SECONDS);
+      const session = await ctx.newLogin('bob', { ttlSeconds: MAX_TTL_SECONDS });
       await expectLive(ctx, session, `of a ${MAX_TTL_SECONDS} s login`);
       return `a ${MAX_TTL_SECONDS} s login works`;
     },
   },
   {
-    id: 'login-key-cannot-mint-for-other-documents',
-    proves: 'A leaked login key cannot mint a secret for anything but an auth0_jwt document.',
+    id: 'login-caps-live-logins',
+    proves: `A user never holds more than ${MAX_LIVE_LOGINS_PER_USER} live logins: a login beyond ends the user's earliest-expiring login and its tokens, at once (401).`,
     async run(ctx) {
-      const alice = await ctx.user('alice');
-      expectRefused(await attemptCreate(ctx, ctx.keys.login, mintToken(alice.userRef, 60)), "the login key minting a token for alice's user");
-      expectAllowed(await attemptCreate(ctx, ctx.keys.login, mintToken(alice.loginRef, 60)), "the login key minting a token for alice's login");
-      return '403 for a user document; an auth0_jwt document works';
+      const first = await ctx.newLogin('dave');
+      const later = { ttlSeconds: ctx.defaultTtlSeconds + 60 };
+      // The logins between the first and the last through login itself, as any caller of it makes them.
+      for (let i = 1; i < MAX_LIVE_LOGINS_PER_USER; i += 1) {
+        arranged(await ctx.attempt(ctx.keys.login, callLogin(first.auth0Id, later)), 'sign dave in again through login');
+      }
+      const atCap = await liveLogins(ctx, first.userRef);
+      if (atCap !== MAX_LIVE_LOGINS_PER_USER) throw new CheckFailure(`dave holds ${atCap} live logins after ${MAX_LIVE_LOGINS_PER_USER} sign-ins; expected ${MAX_LIVE_LOGINS_PER_USER}`);
+      await expectLive(ctx, first, 'at the cap');
+      const newest = await ctx.newLogin('dave', later);
+      await expectEnded(ctx, first, "dave's earliest-expiring login");
+      const after = await liveLogins(ctx, first.userRef);
+      if (after > MAX_LIVE_LOGINS_PER_USER) throw new CheckFailure(`dave holds ${after} live logins; at most ${MAX_LIVE_LOGINS_PER_USER}`);
+      await expectLive(ctx, newest, 'just minted');
+      return `${MAX_LIVE_LOGINS_PER_USER} live logins, then the next ends the earliest-expiring one (401, document and tokens gone)`;
     },
   },
-  boundedByLoginKey('secret', 'login-key-cannot-mint-unbounded-secret', (alice, seconds) => mintToken(alice.loginRef, seconds)),
-  boundedByLoginKey('login', 'login-key-cannot-create-unbounded-login', (alice, seconds) => createLogin(alice.userRef, seconds)),
   {
     id: 'login-key-cannot-delete',
-    proves: 'A leaked login key cannot delete anything: no token, login or user.',
+    proves: 'A leaked login key cannot delete anything itself: no token, login or user.',
     async run(ctx) {
       const session = await ctx.newLogin('bob');
       const tokens = arranged(
-        await ctx.attempt(ctx.keys.revoke, q.Paginate(q.Match(q.Index(TOKENS_BY_INSTANCE_INDEX), session.loginRef))),
-        "find the token of bob's login with the revoke key",
+        await ctx.attempt(ctx.keys.admin, q.Paginate(q.Match(q.Index(TOKENS_BY_INSTANCE_INDEX), session.loginRef))),
+        "find the token of bob's login with the admin key",
       );
       const [token] = pageRefs(tokens);
-      if (token === undefined) throw new CheckFailure("the revoke key found no token for bob's login");
+      if (token === undefined) throw new CheckFailure("the admin key found no token for bob's login");
       expectRefused(await ctx.attempt(ctx.keys.login, q.Delete(token)), 'the login key deleting a token');
       expectRefused(await ctx.attempt(ctx.keys.login, q.Delete(session.loginRef)), 'the login key deleting a login');
       expectRefused(await ctx.attempt(ctx.keys.login, q.Delete(session.userRef)), 'the login key deleting a user');
-      expectAllowed(await ctx.attempt(ctx.keys.revoke, q.Delete(token)), 'the revoke key deleting that token');
-      expectAllowed(await ctx.attempt(ctx.keys.revoke, q.Delete(session.loginRef)), 'the revoke key deleting that login');
-      return '403 for a token, a login and a user; the revoke key deletes the login and its token';
+      expectAllowed(await ctx.attempt(ctx.keys.admin, q.Delete(token)), 'the admin key deleting that token');
+      expectAllowed(await ctx.attempt(ctx.keys.admin, q.Delete(session.loginRef)), 'the admin key deleting that login');
+      return '403 for a token, a login and a user; the admin key may';
     },
   },
   {
-    id: 'login-key-cannot-read-logins-or-tokens',
-    proves: 'A leaked login key cannot read logins or tokens.',
+    id: 'login-key-calls-only-login',
+    proves: 'A leaked login key cannot call any function but login: not revoke_user, end_login, end_all_logins or current_user.',
     async run(ctx) {
-      const alice = await ctx.user('alice');
-      const key = ctx.keys.login;
-      const tokensOfLogin = q.Paginate(q.Match(q.Index(TOKENS_BY_INSTANCE_INDEX), alice.loginRef));
-      expectRefused(await ctx.attempt(key, q.Get(alice.loginRef)), "the login key reading alice's login");
-      onlyOwnEntries(await ctx.attempt(key, tokensOfLogin), [], "the login key listing the tokens of alice's login");
-      onlyOwnEntries(await ctx.attempt(key, q.Paginate(q.Documents(q.Tokens()))), [], 'the login key listing tokens');
-      onlyOwnEntries(await ctx.attempt(key, q.Paginate(q.Documents(logins))), [], 'the login key listing logins');
-      const found = pageRefs(expectAllowed(await ctx.attempt(ctx.keys.revoke, tokensOfLogin), 'the revoke key listing the same tokens'));
-      if (found.length === 0) throw new CheckFailure("the revoke key found no token of alice's login");
-      return '403 or nothing for logins and tokens; the revoke key finds them';
-    },
-  },
-  {
-    id: 'login-key-cannot-change-auth0-id',
-    proves: "A leaked login key cannot change a user's auth0_id (to take over that user's logins).",
-    async run(ctx) {
-      const alice = await ctx.user('alice');
-      const hijack = q.Update(alice.userRef, { data: { auth0_id: ctx.auth0Id('eve') } });
-      expectRefused(await ctx.attempt(ctx.keys.login, hijack), "the login key changing alice's auth0_id");
-      expectAllowed(await ctx.attempt(ctx.keys.login, q.Update(alice.userRef, { data: { email: 'verify@example.invalid' } })), "the login key updating alice's email");
-      return '403 for auth0_id; the profile fields update';
+      // The same key signs bob in through login.
+      await ctx.newLogin('bob');
+      // An Auth0 id no check signs in: revoke_user for it ends nothing.
+      const eve = ctx.auth0Id('eve');
+      for (const [name, args] of [[REVOKE_USER_FUNCTION, [eve]], [END_LOGIN_FUNCTION, []], [END_ALL_LOGINS_FUNCTION, []], [CURRENT_USER_FUNCTION, []]] as const) {
+        expectRefused(await ctx.attempt(ctx.keys.login, call(name, ...args)), `the login key calling ${name}`);
+      }
+      expectAllowed(await ctx.attempt(ctx.keys.revoke, call(REVOKE_USER_FUNCTION, eve)), 'the revoke key calling revoke_user');
+      return '403 for each; it calls login, and the revoke key revoke_user';
     },
   },
   {
     id: 'one-user-per-auth0-id',
-    proves: 'A user exists once: signing in again finds the same user, and a second user document for an Auth0 id that has one is refused, even to the login key.',
+    proves: 'A user exists once: signing in again finds the same user, and a second user document for an Auth0 id that has one is refused, even to the admin key.',
     async run(ctx) {
       const bob = await ctx.user('bob');
       await ctx.newLogin('bob');
       const lookup = q.Paginate(q.Match(q.Index(USERS_BY_AUTH0_ID_INDEX), bob.auth0Id));
-      const found = pageRefs(expectAllowed(await ctx.attempt(ctx.keys.login, lookup), 'the login key looking bob up'));
+      const found = pageRefs(expectAllowed(await ctx.attempt(ctx.keys.admin, lookup), 'the admin key looking bob up'));
       if (found.length !== 1) throw new CheckFailure(`bob's two logins left ${found.length} user documents for his Auth0 id; expected one`);
       const create = q.Create(users, { data: { auth0_id: ctx.auth0Id('oscar') } });
-      expectAllowed(await attemptCreate(ctx, ctx.keys.login, create), 'the login key creating the user of a new Auth0 id');
-      // 400 instance not unique (users_by_auth0_id), not 403: the login key may create users.
-      expectRefused(await attemptCreate(ctx, ctx.keys.login, create), 'the login key creating a second user for that Auth0 id', 400);
-      return "one user after two logins; 400 instance not unique for a second user of an Auth0 id";
+      expectAllowed(await attemptCreate(ctx, ctx.keys.admin, create), 'the admin key creating the user of a new Auth0 id');
+      // 400 instance not unique (users_by_auth0_id), not 403: the admin key may create users.
+      expectRefused(await attemptCreate(ctx, ctx.keys.admin, create, { retry: false }), 'the admin key creating a second user for that Auth0 id', 400);
+      return 'one user after two logins; 400 instance not unique for a second user of an Auth0 id';
+    },
+  },
+];
+
+// ---- the revoke key -------------------------------------------------------------------------
+
+const REVOKE_KEY_CHECKS: readonly SecurityCheck[] = [
+  {
+    id: 'revoke-key-calls-only-revoke-user',
+    proves:
+      "What a leaked revoke key can still do: end a named user's logins (revoke_user); it cannot read or list users, logins or tokens, delete one itself, or call another function.",
+    async run(ctx) {
+      const [alice, bob] = [await ctx.user('alice'), await ctx.user('bob')];
+      const key = ctx.keys.revoke;
+      expectRefused(await ctx.attempt(key, q.Get(alice.userRef)), "the revoke key reading alice's user");
+      expectRefused(await ctx.attempt(key, q.Get(alice.loginRef)), "the revoke key reading alice's login");
+      onlyOwnEntries(await ctx.attempt(key, q.Paginate(q.Documents(users))), [], 'the revoke key listing users');
+      onlyOwnEntries(await ctx.attempt(key, q.Paginate(q.Match(q.Index(USERS_BY_AUTH0_ID_INDEX), bob.auth0Id))), [], 'the revoke key looking bob up');
+      onlyOwnEntries(await ctx.attempt(key, q.Paginate(q.Match(q.Index(TOKENS_BY_INSTANCE_INDEX), alice.loginRef))), [], "the revoke key listing the tokens of alice's login");
+      expectRefused(await ctx.attempt(key, q.Delete(alice.loginRef)), "the revoke key deleting alice's login itself");
+      expectRefused(await ctx.attempt(key, callLogin(alice.auth0Id)), 'the revoke key calling login');
+      expectRefused(await ctx.attempt(key, call(END_ALL_LOGINS_FUNCTION)), 'the revoke key calling end_all_logins');
+      const carol = await ctx.newLogin('carol');
+      const revoked = expectAllowed(await ctx.attempt(key, call(REVOKE_USER_FUNCTION, carol.auth0Id)), "the revoke key calling revoke_user for carol");
+      if (field(revoked, 'logins') === 0) throw new CheckFailure('revoke_user ended no login of carol');
+      await expectEnded(ctx, carol, "carol's login");
+      await expectLive(ctx, alice, "after carol's revocation");
+      return "403 or nothing for reads, deletes and other functions; revoke_user ends carol's logins";
     },
   },
   {
@@ -402,8 +594,8 @@ const KEY_CHECKS: readonly SecurityCheck[] = [
       const alice = await ctx.user('alice');
       expectRefused(await attemptCreate(ctx, ctx.keys.revoke, mintToken(alice.loginRef, 60)), 'the revoke key minting a token');
       expectRefused(await attemptCreate(ctx, ctx.keys.revoke, createLogin(alice.userRef, 60)), 'the revoke key creating a login');
-      expectAllowed(await attemptCreate(ctx, ctx.keys.login, mintToken(alice.loginRef, 60)), 'the login key minting the same token');
-      return '403; the login key may';
+      expectAllowed(await attemptCreate(ctx, ctx.keys.admin, mintToken(alice.loginRef, 60)), 'the admin key minting the same token');
+      return '403; the admin key may';
     },
   },
   {
@@ -415,30 +607,30 @@ const KEY_CHECKS: readonly SecurityCheck[] = [
       const rename = q.Update(alice.userRef, { data: { name: 'auth0-fauna verify' } });
       expectRefused(await attemptCreate(ctx, ctx.keys.revoke, create), 'the revoke key creating a user');
       expectRefused(await ctx.attempt(ctx.keys.revoke, rename), 'the revoke key changing a user');
-      expectAllowed(await attemptCreate(ctx, ctx.keys.login, create), 'the login key creating the same user');
-      expectAllowed(await ctx.attempt(ctx.keys.login, rename), 'the login key changing the same user');
-      return '403 for both; the login key may';
+      expectAllowed(await attemptCreate(ctx, ctx.keys.admin, create), 'the admin key creating the same user');
+      expectAllowed(await ctx.attempt(ctx.keys.admin, rename), 'the admin key changing the same user');
+      return '403 for both; the admin key may';
     },
   },
   {
     id: 'action-keys-cannot-put-credentials',
     proves:
-      'Neither leaked Action key can put credentials on a user or a login (Login would turn them into a secret that never expires), nor give a user a ttl.',
+      'Neither leaked Action key can put credentials on a user or a login (Login would turn them into a secret that never expires), nor give a user a ttl: not directly, and not through login.',
     async run(ctx) {
       const alice = await ctx.user('alice');
       const credentials = { password: throwawayPassword() };
-      const peggy = { auth0_id: ctx.auth0Id('peggy') };
+      const peggy = ctx.auth0Id('peggy');
       const soon = secondsFromNow(600);
       for (const [key, name] of [[ctx.keys.login, 'login'], [ctx.keys.revoke, 'revoke']] as const) {
-        expectRefused(await attemptCreate(ctx, key, q.Create(users, { data: peggy, credentials })), `the ${name} key creating a user with credentials`);
+        expectRefused(await attemptCreate(ctx, key, q.Create(users, { data: { auth0_id: peggy }, credentials })), `the ${name} key creating a user with credentials`);
         expectRefused(await ctx.attempt(key, q.Update(alice.userRef, { credentials })), `the ${name} key putting credentials on alice's user`);
         expectRefused(await ctx.attempt(key, q.Update(alice.userRef, { ttl: soon })), `the ${name} key giving alice's user a ttl`);
         expectRefused(await attemptCreate(ctx, key, createLogin(alice.userRef, 60, { credentials })), `the ${name} key creating a login with credentials`);
       }
-      expectAllowed(await attemptCreate(ctx, ctx.keys.login, q.Create(users, { data: peggy })), 'the login key creating the same user without credentials');
-      expectAllowed(await ctx.attempt(ctx.keys.login, q.Update(alice.userRef, { data: { name: 'auth0-fauna verify' } })), "the login key updating alice's data");
-      expectAllowed(await attemptCreate(ctx, ctx.keys.login, createLogin(alice.userRef, 60)), 'the login key creating the same login without credentials');
-      return '403 for credentials on users and logins and for a ttl on a user, with either key; data alone works with the login key';
+      expectAborted(await ctx.attempt(ctx.keys.login, callLogin(peggy, {}, { credentials })), 'login given credentials', INVALID_LOGIN_ARGUMENTS);
+      expectAllowed(await ctx.attempt(ctx.keys.login, callLogin(peggy)), 'calling login for the same user without credentials');
+      expectAllowed(await attemptCreate(ctx, ctx.keys.admin, createLogin(alice.userRef, 60)), 'the admin key creating the same login without credentials');
+      return '403 for credentials on users and logins and for a ttl on a user, with either key, and 400 through login; login without them works';
     },
   },
 ];
@@ -703,7 +895,9 @@ function ownedCollectionChecks(collection: OwnedCollection): SecurityCheck[] {
 
 export const SECURITY_CHECKS: readonly SecurityCheck[] = [
   ...SECRET_CHECKS,
-  ...KEY_CHECKS,
+  ...LOGOUT_CHECKS,
+  ...LOGIN_KEY_CHECKS,
+  ...REVOKE_KEY_CHECKS,
   ...APP_COLLECTIONS.flatMap(ownedCollectionChecks),
 ];
 

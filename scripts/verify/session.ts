@@ -18,7 +18,9 @@ import {
   describeAttempt,
   isRef,
   type Attempt,
+  type AttemptOptions,
   type CheckContext,
+  type LoginOptions,
   type Subject,
   type UserName,
 } from './check-kit';
@@ -40,7 +42,7 @@ export interface SessionOptions {
   /** The revoke Action's key; when absent, a temporary key with its role is made (and removed). */
   readonly revokeKey?: string;
   /** Signs a user in as the login Action does, with `ctx.keys.login`; resolves with the minted secret. */
-  readonly signIn: (auth0Id: string, ttlSeconds: number, ctx: CheckContext) => Promise<string>;
+  readonly signIn: (auth0Id: string, login: { readonly ttlSeconds: number; readonly sessionId?: string }, ctx: CheckContext) => Promise<string>;
   readonly defaultTtlSeconds: number;
   readonly shortTtlSeconds: number;
   readonly logoutGraceSeconds: number;
@@ -82,16 +84,19 @@ export function createCheckSession(options: SessionOptions): CheckSession {
   const secrets: string[] = [];
   let keys = { ...NO_KEYS, admin: options.adminKey };
 
-  async function attempt(secret: string, expr: Expr): Promise<Attempt> {
+  async function attempt(secret: string, expr: Expr, attemptOptions: AttemptOptions = {}): Promise<Attempt> {
     let client = clients.get(secret);
     if (client === undefined) {
       client = createFaunaClient({ faunaEndpoint: options.endpoint, faunaSecret: secret }, options.fetch);
       clients.set(secret, client);
     }
     try {
-      return { ok: true, value: (await queryWithRetry<unknown>(client, expr, { budgetMs })).value };
+      const retry = attemptOptions.retry === false ? { maxAttempts: 1 } : {};
+      return { ok: true, value: (await queryWithRetry<unknown>(client, expr, { budgetMs, ...retry })).value };
     } catch (err) {
-      if (err instanceof FaunaQueryError) return { ok: false, status: err.status, code: err.faunaCode };
+      if (err instanceof FaunaQueryError) {
+        return { ok: false, status: err.status, code: err.faunaCode, ...(err.faunaDescription === undefined ? {} : { description: err.faunaDescription }) };
+      }
       throw err;
     }
   }
@@ -102,11 +107,12 @@ export function createCheckSession(options: SessionOptions): CheckSession {
     return id;
   };
 
-  async function newLogin(name: UserName, ttlSeconds = options.defaultTtlSeconds): Promise<Subject> {
+  async function newLogin(name: UserName, login: LoginOptions = {}): Promise<Subject> {
     const id = auth0Id(name);
     let secret: string;
     try {
-      secret = await options.signIn(id, ttlSeconds, context);
+      const sessionId = login.sessionId;
+      secret = await options.signIn(id, { ttlSeconds: login.ttlSeconds ?? options.defaultTtlSeconds, ...(sessionId === undefined ? {} : { sessionId }) }, context);
     } catch (err) {
       throw new CheckSetupFailure(`could not sign ${name} in: ${err instanceof Error ? err.message : 'failed'}`);
     }
@@ -136,6 +142,7 @@ export function createCheckSession(options: SessionOptions): CheckSession {
       return subject;
     },
     newLogin,
+    sessionId: (label) => `auth0-fauna-verify-${runId}-${label}`,
     auth0Id,
     track: (ref) => void tracked.push(ref),
     async revokeUser(id) {
@@ -146,6 +153,7 @@ export function createCheckSession(options: SessionOptions): CheckSession {
       );
       if (outcome.kind !== 'revoked') throw new CheckSetupFailure(`revocation with the revoke key ended ${outcome.kind}`);
     },
+    defaultTtlSeconds: options.defaultTtlSeconds,
     shortTtlSeconds: options.shortTtlSeconds,
     logoutGraceSeconds: options.logoutGraceSeconds,
     sleep: options.sleep,

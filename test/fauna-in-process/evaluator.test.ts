@@ -31,6 +31,8 @@ describe('predicate forms', () => {
     ['Match, Paginate, Count, IsEmpty, IsNonEmpty', () => [q.Count(q.Match(q.Index('notes_by_tag'), 'a')), q.IsEmpty(q.Match(q.Index('notes_by_tag'), 'b')), q.IsNonEmpty(q.Match(q.Index('notes_by_tag'), 'a')), q.Select(['data', 0], q.Paginate(q.Match(q.Index('notes_by_tag'), 'a')))], () => [1, true, true, note]],
     ['Tokens() is the tokens collection', () => q.Equals(q.Tokens(), q.Select(['collection'], q.Ref(q.Tokens(), '1'))), () => true],
     ['Do returns its last value; Foreach returns its input', () => q.Do(1, q.Foreach([1, 2], q.Lambda('i', q.Var('i')))), () => [1, 2]],
+    ['Sum of an array; of none, 0; of a page, a page', () => [q.Sum([1, 2, 3]), q.Sum([]), q.Sum(q.Paginate(q.Match(q.Index('notes_by_tag'), 'b')))], () => [6, 0, { data: [0] }]],
+    ['Take of an array: the first n; a negative count takes nothing', () => [q.Take(2, [1, 2, 3]), q.Take(5, [1]), q.Take(-1, [1, 2])], () => [[1, 2], [1], []]],
   ];
 
   /** Refs compared by id: the driver decodes them into objects with the same shape. */
@@ -39,6 +41,17 @@ describe('predicate forms', () => {
 
   it.each(cases)('%s', async (_name, expr, expected) => {
     expect(plain(await t.query(SERVER, q.Do(expr())))).toEqual(plain(expected()));
+  });
+
+  it.each([
+    ['Take with a fractional count', () => q.Take(1.5, [1]), 'invalid argument', 'Integer expected, Double provided.', ['take']],
+    ['Sum of a string', () => q.Sum([1, 'x']), 'invalid argument', 'Number expected, String provided.', ['sum']],
+  ] as const)('%s: 400 %s, as the core casts', async (_name, expr, code, description, position) => {
+    expect(await t.failure(SERVER, expr())).toEqual({ status: 400, code, description, position });
+  });
+
+  it('refuses what it does not model rather than answer wrongly: Take of a page', async () => {
+    expect(await t.failure(SERVER, q.Take(1, q.Paginate(q.Match(q.Index('notes_by_tag'), 'a'))))).toMatchObject({ status: 400, code: 'invalid expression', position: ['collection'] });
   });
 
   it('Abort fails the transaction with 400 transaction aborted and its message; nothing is written', async () => {

@@ -189,12 +189,13 @@ describe('FakeFauna data rules', () => {
 describe('FakeFauna holdCommits', () => {
   it('lets two racing creates both evaluate, then fails the later commit with instance not unique', async () => {
     const create = () => client(SERVER).query(q.Create(q.Collection('users'), { data: { auth0_id: 'auth0|race' } }));
+    const requestsBefore = fake.stats.requests;
     const release = fake.holdCommits();
     const first = create();
     const second = create().catch((err: unknown) => err);
     // Both requests are in flight and evaluated before either commits.
     await new Promise((resolve) => setImmediate(resolve));
-    expect(fake.stats.requests).toBe(3); // schema + the two racers
+    expect(fake.stats.requests - requestsBefore).toBe(2);
     expect(fake.documents('users')).toHaveLength(0);
     release();
     await expect(first).resolves.toMatchObject({ data: { auth0_id: 'auth0|race' } });
@@ -202,6 +203,33 @@ describe('FakeFauna holdCommits', () => {
     expect(lost).toBeInstanceOf(faunaErrors.BadRequest);
     expect((lost as Error).message).toBe('instance not unique');
     expect(fake.documents('users')).toHaveLength(1);
+  });
+});
+
+describe('FakeFauna holdCommits inside a function', () => {
+  it('reports the lost race as the function\'s failure: 400 call error, instance not unique as the cause', async () => {
+    await client(ADMIN).query(
+      q.CreateFunction({ name: 'add_user', body: q.Query(q.Lambda('id', q.Create(q.Collection('users'), { data: { auth0_id: q.Var('id') } }))) }),
+    );
+    const call = () => client(SERVER).query(q.Call(q.Function('add_user'), 'auth0|race-in-call'));
+    const release = fake.holdCommits();
+    const first = call();
+    const second = call().catch((err: unknown) => err);
+    await new Promise((resolve) => setImmediate(resolve));
+    release();
+    await expect(first).resolves.toMatchObject({ data: { auth0_id: 'auth0|race-in-call' } });
+    const lost = (await second) as InstanceType<typeof faunaErrors.BadRequest>;
+    expect(lost).toBeInstanceOf(faunaErrors.BadRequest);
+    expect(lost.requestResult.responseContent).toEqual({
+      errors: [
+        {
+          position: [],
+          code: 'call error',
+          description: 'Calling the function resulted in an error.',
+          cause: [{ position: ['expr'], code: 'instance not unique', description: 'document is not unique.' }],
+        },
+      ],
+    });
   });
 });
 

@@ -70,10 +70,10 @@ describe('what the core refuses', () => {
   });
 
   it('still answers an FQL v4 function it lacks with 400 invalid expression naming it and saying so', async () => {
-    expect(await t.failure(SERVER, q.Sum([1, 2]))).toMatchObject({
+    expect(await t.failure(SERVER, q.Mean([1, 2]))).toMatchObject({
       status: 400,
       code: 'invalid expression',
-      description: expect.stringMatching(/^No form\/function found, or invalid argument keys: \{ sum \}\. The in-process Fauna does not support this form of FQL v4 `sum`/),
+      description: expect.stringMatching(/^No form\/function found, or invalid argument keys: \{ mean \}\. The in-process Fauna does not support this form of FQL v4 `mean`/),
     });
   });
 });

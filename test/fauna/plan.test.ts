@@ -69,6 +69,7 @@ function asDefined(def: IndexDefinition): ObservedIndex {
   return {
     source: def.source.kind === 'tokens' ? new values.Ref('tokens') : collectionRefValue(def.source.name),
     terms: def.terms.map((field) => ({ field: [...field] })),
+    values: (def.values ?? []).map((field) => ({ field: [...field] })),
     unique: def.unique,
     active: true,
   };
@@ -236,6 +237,18 @@ describe('planChanges', () => {
     expect(planOne(THINGS_BY_OWNER, { ...asDefined(THINGS_BY_OWNER), terms: [['data', 'owner']] })).toEqual(conflict(THINGS_BY_OWNER, 'terms'));
   });
 
+  it('refuses an index whose values differ (the order a read sees), and leaves one as defined alone', () => {
+    const byExp: IndexDefinition = { ...THINGS_BY_OWNER, name: 'things_by_owner_exp', values: [['data', 'exp'], ['ref']] };
+    expect(planOne(byExp, asDefined(byExp))).toMatchObject({ action: 'unchanged' });
+    // A single-field value given as a string, like a term.
+    expect(planOne(byExp, { ...asDefined(byExp), values: [{ field: ['data', 'exp'] }, { field: 'ref' }] })).toMatchObject({ action: 'unchanged' });
+    for (const other of [[], [{ field: ['data', 'exp'] }], [{ field: ['ref'] }, { field: ['data', 'exp'] }]]) {
+      expect(planOne(byExp, { ...asDefined(byExp), values: other })).toEqual(conflict(byExp, 'values'));
+    }
+    // An index defined without values is the document refs: values declared on the server conflict.
+    expect(planOne(THINGS_BY_OWNER, { ...asDefined(THINGS_BY_OWNER), values: [{ field: ['ref'] }] })).toEqual(conflict(THINGS_BY_OWNER, 'values'));
+  });
+
   it('refuses an index that is unique where the definition is not, and the other way round', () => {
     expect(planOne(THINGS_BY_OWNER, { ...asDefined(THINGS_BY_OWNER), unique: true })).toEqual(conflict(THINGS_BY_OWNER, 'unique'));
     for (const unique of [false, 'true', undefined]) {
@@ -306,6 +319,26 @@ describe('buildApplyQuery: the one write', () => {
 
     expect(findCalls(query, 'params')).toEqual([
       { object: { body: { query: { lambda: [], expr: 42 } }, role: null, data: managedWith(ANSWER) } },
+    ]);
+  });
+
+  it('gives a function its role: through the ref the role\'s create returned in the same write, else by name', () => {
+    const runner: RoleDefinition = { ...THING_READER, name: 'answer_runner' };
+    const roled: FunctionDefinition = { ...ANSWER, role: { kind: 'role', name: 'answer_runner' } };
+    expect(findCalls(wire(buildApplyQuery([create(runner), create(roled)], [])), 'create_function')).toEqual([
+      { object: { name: 'answer', body: { query: { lambda: [], expr: 42 } }, role: { var: 'role_0' }, data: managedWith(roled) } },
+    ]);
+    expect(findCalls(wire(buildApplyQuery([update(roled)], [])), 'params')).toEqual([
+      { object: { body: { query: { lambda: [], expr: 42 } }, role: { role: 'answer_runner' }, data: managedWith(roled) } },
+    ]);
+    // The role is part of what the fingerprint covers.
+    expect(fingerprint(roled)).not.toBe(fingerprint(ANSWER));
+  });
+
+  it('creates an index with its values when it declares them', () => {
+    const byExp: IndexDefinition = { ...THINGS_BY_OWNER, name: 'things_by_owner_exp', values: [['data', 'exp'], ['ref']] };
+    expect(findCalls(wire(buildApplyQuery([create(byExp)], [])), 'create_index')).toEqual([
+      expect.objectContaining({ object: expect.objectContaining({ values: [{ object: { field: ['data', 'exp'] } }, { object: { field: ['ref'] } }] }) }),
     ]);
   });
 

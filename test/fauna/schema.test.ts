@@ -4,7 +4,15 @@ import { SCHEMA } from '../../fauna/definitions';
 import { decodeState, fingerprint, planChanges, resolveByName } from '../../fauna/plan';
 import { APP_COLLECTIONS } from '../../fauna/app-data';
 import { APP_OWNER_ROLE, ownedCollectionSchema, ownerIndexName } from '../../fauna/owned-collections';
-import { LOGIN_ACTION, LOGIN_SECRET, REVOKE_ACTION } from '../../fauna/roles';
+import {
+  LOGIN_ACTION,
+  LOGIN_FUNCTION_RIGHTS,
+  LOGIN_SECRET,
+  LOGOUT_FUNCTION_RIGHTS,
+  REVOKE_ACTION,
+  REVOKE_FUNCTION_RIGHTS,
+} from '../../fauna/roles';
+import { KEY_ROLE_UPGRADES, desiredSchema, finalizeTooEarly, rolesAwaitingFinalize } from '../../fauna/upgrade';
 import { MAX_TTL_SECONDS } from '../../actions/lib/settings';
 import type { RoleDefinition, SchemaDefinition, SchemaRef } from '../../fauna/schema';
 
@@ -29,11 +37,19 @@ describe('the schema under fauna/', () => {
       names.AUTH0_JWT_COLLECTION,
       names.USERS_BY_AUTH0_ID_INDEX,
       names.AUTH0_JWT_BY_USER_INDEX,
+      names.AUTH0_JWT_BY_USER_EXP_INDEX,
+      names.AUTH0_JWT_BY_USER_SESSION_INDEX,
       names.TOKENS_BY_INSTANCE_INDEX,
       names.CURRENT_USER_FUNCTION,
       names.END_LOGIN_FUNCTION,
+      names.END_ALL_LOGINS_FUNCTION,
+      names.LOGIN_FUNCTION,
+      names.REVOKE_USER_FUNCTION,
       names.LOGIN_ACTION_ROLE,
       names.REVOKE_ACTION_ROLE,
+      names.LOGIN_FUNCTION_ROLE,
+      names.REVOKE_FUNCTION_ROLE,
+      names.LOGOUT_FUNCTION_ROLE,
       names.LOGIN_SECRET_ROLE,
       ...APP_COLLECTIONS.flatMap((c) => [c.name, ownerIndexName(c)]),
       APP_OWNER_ROLE,
@@ -46,6 +62,7 @@ describe('the schema under fauna/', () => {
     const refsOf = (def: SchemaDefinition): SchemaRef[] => {
       if (def.kind === 'index') return [def.source];
       if (def.kind === 'role') return [...def.membership.map((m) => m.resource), ...def.privileges.map((p) => p.resource)];
+      if (def.kind === 'function') return def.role === undefined ? [] : [def.role];
       return [];
     };
     for (const def of SCHEMA) {
@@ -54,21 +71,41 @@ describe('the schema under fauna/', () => {
     }
   });
 
-  it("gives the login Action's key only what a login needs, bounded, tokens only for auth0_jwt documents", () => {
-    const granted = privileges(LOGIN_ACTION);
-    expect(Object.keys(granted).sort()).toEqual(['Tokens()', 'collection:auth0_jwt', 'collection:users', 'index:users_by_auth0_id']);
+  it("gives the Actions' keys the right to call their one function and nothing else", () => {
+    expect(privileges(LOGIN_ACTION)).toEqual({ [`function:${names.LOGIN_FUNCTION}`]: { call: true } });
+    expect(privileges(REVOKE_ACTION)).toEqual({ [`function:${names.REVOKE_USER_FUNCTION}`]: { call: true } });
+    expect(LOGIN_ACTION.membership).toEqual([]);
+    expect(REVOKE_ACTION.membership).toEqual([]);
+  });
+
+  it('runs login, revoke_user, end_login and end_all_logins with roles of their own; current_user with the caller\'s rights', () => {
+    const roleOf = (name: string) => {
+      const fn = SCHEMA.find((def) => def.kind === 'function' && def.name === name);
+      return fn?.kind === 'function' ? fn.role?.name : 'missing';
+    };
+    expect(roleOf(names.LOGIN_FUNCTION)).toBe(names.LOGIN_FUNCTION_ROLE);
+    expect(roleOf(names.REVOKE_USER_FUNCTION)).toBe(names.REVOKE_FUNCTION_ROLE);
+    expect(roleOf(names.END_LOGIN_FUNCTION)).toBe(names.LOGOUT_FUNCTION_ROLE);
+    expect(roleOf(names.END_ALL_LOGINS_FUNCTION)).toBe(names.LOGOUT_FUNCTION_ROLE);
+    expect(roleOf(names.CURRENT_USER_FUNCTION)).toBeUndefined();
+  });
+
+  it('gives login only what a login needs, bounded, tokens only for auth0_jwt documents', () => {
+    const granted = privileges(LOGIN_FUNCTION_RIGHTS);
+    expect(Object.keys(granted).sort()).toEqual([
+      'Tokens()',
+      'collection:auth0_jwt',
+      'collection:users',
+      `index:${names.AUTH0_JWT_BY_USER_EXP_INDEX}`,
+      `index:${names.TOKENS_BY_INSTANCE_INDEX}`,
+      'index:users_by_auth0_id',
+    ]);
     expect(granted['index:users_by_auth0_id']).toEqual({ read: true });
     expect(Object.keys(granted['collection:users'])).toEqual(['read', 'create', 'write']);
-    expect(granted['collection:users'].read).toBe(true);
-    // Nothing but data on a user (no credentials, no ttl): the allow-list of fauna/field-rules.ts.
-    const onlyData = (v: string) => `{"all":{"map":{"lambda":["key","value"],"expr":{"contains_value":{"var":"key"},"in":["data"]}},"collection":{"to_array":{"var":"${v}"}}}}`;
-    expect(JSON.stringify(granted['collection:users'].create)).toContain(onlyData('params'));
-    expect(JSON.stringify(granted['collection:users'].write)).toContain(onlyData('new'));
     // The upsert may refresh a user, never move its auth0_id.
     expect(JSON.stringify(granted['collection:users'].write)).toContain('"equals":[{"select":["data","auth0_id"],"from":{"var":"old"}},{"select":["data","auth0_id"],"from":{"var":"new"}}]');
-    expect(Object.keys(granted['collection:auth0_jwt'])).toEqual(['create']);
-    expect(JSON.stringify(granted['collection:auth0_jwt'].create)).toContain('"in":["data","ttl"]');
-    expect(Object.keys(granted['Tokens()'])).toEqual(['create']);
+    expect(Object.keys(granted['collection:auth0_jwt'])).toEqual(['create', 'delete']);
+    expect(Object.keys(granted['Tokens()'])).toEqual(['create', 'delete']);
     const bounded = `{"time_add":{"now":null},"offset":${MAX_TTL_SECONDS},"unit":"seconds"}`;
     const login = JSON.stringify(granted['collection:auth0_jwt'].create);
     expect(login).toContain('{"is_timestamp":{"var":"ttl"}}');
@@ -79,16 +116,45 @@ describe('the schema under fauna/', () => {
     expect(token).toContain(`{"collection":"${names.AUTH0_JWT_COLLECTION}"}`);
     expect(token).toContain('{"is_timestamp":{"var":"ttl"}}');
     expect(token).toContain(bounded);
-    expect(LOGIN_ACTION.membership).toEqual([]);
+    expect(JSON.stringify(granted['Tokens()'].delete)).toContain('"select":["instance","collection"]');
   });
 
-  it('gives the revocation key reads and deletes of logins and their tokens, no writes or creates', () => {
-    const granted = privileges(REVOKE_ACTION);
+  it('allow-lists the top-level fields of every create and write it grants: data, and the bounded ttl of a login and its token', () => {
+    // hasOnlyFields (fauna/field-rules.ts): All(Map(ToArray(fields), Lambda([key, value], ContainsValue(key, allowed)))).
+    const allowList = (rule: unknown) => /"all":\{"map":\{"lambda":\["key","value"\],"expr":\{"contains_value":\{"var":"key"\},"in":(\[[^\]]*\])\}\},"collection":\{"to_array"/.exec(JSON.stringify(rule))?.[1];
+    const writtenBy = [LOGIN_FUNCTION_RIGHTS, REVOKE_FUNCTION_RIGHTS, LOGOUT_FUNCTION_RIGHTS, LOGIN_SECRET, LOGIN_ACTION, REVOKE_ACTION];
+    const rules = writtenBy.flatMap((role) =>
+      role.privileges.flatMap((p) =>
+        (['create', 'write'] as const).filter((a) => p.actions[a] !== undefined).map((a) => [`${role.name} ${a} ${p.resource.kind === 'tokens' ? 'Tokens()' : p.resource.name}`, allowList(p.actions[a])]),
+      ),
+    );
+    expect(Object.fromEntries(rules)).toEqual({
+      [`${names.LOGIN_FUNCTION_ROLE} create users`]: '["data"]',
+      [`${names.LOGIN_FUNCTION_ROLE} write users`]: '["data"]',
+      [`${names.LOGIN_FUNCTION_ROLE} create auth0_jwt`]: '["data","ttl"]',
+      [`${names.LOGIN_FUNCTION_ROLE} create Tokens()`]: '["instance","ttl"]',
+    });
+    expect(JSON.stringify(writtenBy)).not.toContain('credentials');
+  });
+
+  it('gives revoke_user lookups and deletes of logins and their tokens, nothing written or created', () => {
+    const granted = privileges(REVOKE_FUNCTION_RIGHTS);
     const actions = new Set(Object.values(granted).flatMap((a) => Object.keys(a)));
-    expect([...actions].sort()).toEqual(['delete', 'read']);
-    expect(granted['collection:auth0_jwt']).toEqual({ read: true, delete: true });
+    expect([...actions].sort()).toEqual(['delete', 'read', 'unrestricted_read']);
+    expect(granted['collection:auth0_jwt']).toEqual({ delete: true });
     expect(granted['collection:users']).toEqual({ read: true });
     expect(isPredicate(granted['Tokens()'].delete)).toBe(true);
+  });
+
+  it("gives end_login and end_all_logins the caller's own user's logins and their tokens only", () => {
+    const granted = privileges(LOGOUT_FUNCTION_RIGHTS);
+    const caller = '{"select":["data","user"],"from":{"get":{"current_identity":null}}}';
+    for (const rule of Object.values(granted).flatMap((a) => Object.values(a))) {
+      expect(isPredicate(rule)).toBe(true);
+      expect(JSON.stringify(rule)).toContain(caller);
+    }
+    const actions = new Set(Object.values(granted).flatMap((a) => Object.keys(a)));
+    expect([...actions].sort()).toEqual(['delete', 'read', 'unrestricted_read']);
   });
 
   it('lets a minted secret in only while its login has not expired, and only to its own documents', () => {
@@ -105,6 +171,7 @@ describe('the schema under fauna/', () => {
     // Its own login only: end_login() deletes the caller's auth0_jwt document.
     expect(JSON.stringify(granted['collection:auth0_jwt'].delete)).toContain('"equals":[{"var":"ref"},{"current_identity":null}]');
     expect(granted[`function:${names.END_LOGIN_FUNCTION}`]).toEqual({ call: true });
+    expect(granted[`function:${names.END_ALL_LOGINS_FUNCTION}`]).toEqual({ call: true });
     // Nothing is written or created by a minted secret through this role.
     const actions = new Set(Object.values(granted).flatMap((a) => Object.keys(a)));
     expect([...actions].sort()).toEqual(['call', 'delete', 'read']);
@@ -179,5 +246,51 @@ describe('planning', () => {
   it('resolves names the way FQL spells them', () => {
     expect(JSON.parse(JSON.stringify(resolveByName({ kind: 'tokens' })))).toEqual({ tokens: null });
     expect(JSON.parse(JSON.stringify(resolveByName({ kind: 'role', name: 'r' })))).toEqual({ role: 'r' });
+  });
+});
+
+describe('the upgrade: expand, deploy, contract (fauna/upgrade.ts)', () => {
+  /** A database state with every object as `roles` says and the rest as defined. */
+  const stateWith = (roles: Record<string, string | null>, functions: Record<string, string | null> = {}) =>
+    decodeState(
+      {
+        collection: Object.fromEntries(SCHEMA.filter((d) => d.kind === 'collection').map((d) => [d.name, { history_days: 0 }])),
+        index: Object.fromEntries(SCHEMA.filter((d) => d.kind === 'index').map((d) => [d.name, null])),
+        function: Object.fromEntries(
+          SCHEMA.filter((d) => d.kind === 'function').map((d) => [d.name, d.name in functions ? (functions[d.name] === null ? null : { fingerprint: functions[d.name] }) : { fingerprint: fingerprint(d) }]),
+        ),
+        role: Object.fromEntries(SCHEMA.filter((d) => d.kind === 'role').map((d) => [d.name, d.name in roles ? (roles[d.name] === null ? null : { fingerprint: roles[d.name] }) : { fingerprint: fingerprint(d) }])),
+      },
+      SCHEMA,
+    );
+  const [login, revoke] = KEY_ROLE_UPGRADES;
+  const keyRoles = (schema: readonly SchemaDefinition[]) => schema.filter((d) => d.name === names.LOGIN_ACTION_ROLE || d.name === names.REVOKE_ACTION_ROLE);
+
+  it("expands a key role of the previous version: its privileges and the call, so Actions of either version work", () => {
+    expect(login.expanded.privileges).toEqual([...login.previous.privileges, ...LOGIN_ACTION.privileges]);
+    expect(revoke.expanded.privileges).toEqual([...revoke.previous.privileges, ...REVOKE_ACTION.privileges]);
+    const previous = stateWith({ [names.LOGIN_ACTION_ROLE]: fingerprint(login.previous), [names.REVOKE_ACTION_ROLE]: fingerprint(revoke.previous) }, { [names.LOGIN_FUNCTION]: null });
+    expect(keyRoles(desiredSchema(SCHEMA, previous, { finalize: false }))).toEqual([login.expanded, revoke.expanded]);
+    // Expanded, it stays expanded on every plain run, and says it awaits --finalize.
+    const expanded = stateWith({ [names.LOGIN_ACTION_ROLE]: fingerprint(login.expanded), [names.REVOKE_ACTION_ROLE]: fingerprint(revoke.expanded) });
+    expect(keyRoles(desiredSchema(SCHEMA, expanded, { finalize: false }))).toEqual([login.expanded, revoke.expanded]);
+    expect(rolesAwaitingFinalize(expanded)).toEqual([names.LOGIN_ACTION_ROLE, names.REVOKE_ACTION_ROLE]);
+  });
+
+  it('contracts on --finalize, and a finalized or fresh database stays final on a plain run', () => {
+    const expanded = stateWith({ [names.LOGIN_ACTION_ROLE]: fingerprint(login.expanded), [names.REVOKE_ACTION_ROLE]: fingerprint(revoke.expanded) });
+    expect(keyRoles(desiredSchema(SCHEMA, expanded, { finalize: true }))).toEqual([LOGIN_ACTION, REVOKE_ACTION]);
+    const final = stateWith({});
+    expect(keyRoles(desiredSchema(SCHEMA, final, { finalize: false }))).toEqual([LOGIN_ACTION, REVOKE_ACTION]);
+    expect(rolesAwaitingFinalize(final)).toEqual([]);
+    const fresh = stateWith({ [names.LOGIN_ACTION_ROLE]: null, [names.REVOKE_ACTION_ROLE]: null }, { [names.LOGIN_FUNCTION]: null });
+    expect(keyRoles(desiredSchema(SCHEMA, fresh, { finalize: false }))).toEqual([LOGIN_ACTION, REVOKE_ACTION]);
+  });
+
+  it('refuses --finalize before the expand step, while the previous version\'s Actions use the keys', () => {
+    const previous = stateWith({ [names.LOGIN_ACTION_ROLE]: fingerprint(login.previous) }, { [names.LOGIN_FUNCTION]: null });
+    expect(finalizeTooEarly(previous)).toMatch(/function login does not exist yet.*npm run setup:fauna.*--finalize/);
+    expect(finalizeTooEarly(stateWith({}))).toBeUndefined();
+    expect(finalizeTooEarly(stateWith({ [names.LOGIN_ACTION_ROLE]: null, [names.REVOKE_ACTION_ROLE]: null }, { [names.LOGIN_FUNCTION]: null }))).toBeUndefined();
   });
 });

@@ -29,6 +29,8 @@ describe('setup:fauna, a login and a revocation against the fake Fauna', () => {
     expect(await runSetup([], deps)).toBe(0);
     const writesAfterSetup = fake.stats.writes;
     expect(writesAfterSetup).toBe(SCHEMA.length);
+    // Done means logins work: setup called each function the Actions call and it answered.
+    expect(out).not.toContainEqual(expect.stringMatching(/^Waiting for function/));
 
     expect(await runSetup([], deps)).toBe(0);
     expect(fake.stats.writes).toBe(writesAfterSetup);
@@ -44,10 +46,10 @@ describe('setup:fauna, a login and a revocation against the fake Fauna', () => {
     const outcome = await revokeUserSecrets(
       'auth0|1',
       () => ({ faunaEndpoint: TEST_ENDPOINT, faunaSecret: fake.adminSecret, timeoutMs: 5000 }),
-      { fetch: fake.fetch, log: () => undefined, loginsPerPage: 2 },
+      { fetch: fake.fetch, log: () => undefined },
     );
 
-    expect(outcome).toEqual({ kind: 'revoked', secrets: 3, logins: 3, queries: 2 });
+    expect(outcome).toEqual({ kind: 'revoked', secrets: 3, logins: 3, queries: 1 });
     expect(fake.tokens()).toHaveLength(1);
     expect(fake.documents(AUTH0_JWT_COLLECTION)).toHaveLength(1);
     expect(fake.documents(USERS_COLLECTION)).toHaveLength(2);
@@ -86,11 +88,11 @@ describe('setup:fauna against the in-process Fauna', () => {
     expect(stored).toEqual({
       [login.id]: {
         role: { collection: 'roles', id: LOGIN_ACTION_ROLE },
-        data: { managed_by: 'auth0-fauna', description: 'auth0-fauna: the fauna-login Action (its FAUNA_SECRET)' },
+        data: { managed_by: 'auth0-fauna', description: 'auth0-fauna: the fauna-login Action (FAUNA_SECRET)' },
       },
       [revoke.id]: {
         role: { collection: 'roles', id: REVOKE_ACTION_ROLE },
-        data: { managed_by: 'auth0-fauna', description: 'auth0-fauna: the revoke-fauna-secrets Action (its FAUNA_SECRET)' },
+        data: { managed_by: 'auth0-fauna', description: 'auth0-fauna: the revoke-fauna-secrets Action (FAUNA_REVOKE_SECRET)' },
       },
     });
     expect(run.out.filter((line) => line.includes(login.secret) || line.includes(revoke.secret))).toEqual([`  ${login.secret}`, `  ${revoke.secret}`]);

@@ -1,4 +1,5 @@
 import nock from 'nock';
+import { INVALID_LOGIN_ARGUMENTS, INVALID_REVOKE_ARGUMENTS } from '../../actions/lib/login-contract';
 import {
   LOGIN_ACTION_ROLE,
   LOGIN_SECRET_ROLE,
@@ -12,6 +13,7 @@ import type { SchemaDefinition } from '../../fauna/schema';
 import { runSetup, type SetupDependencies } from '../../scripts/setup-fauna';
 import {
   TEST_ENDPOINT,
+  callErrorBody,
   collectionRef,
   errorBody,
   faunaHeaders,
@@ -38,6 +40,7 @@ function stateBody(present: (def: SchemaDefinition) => boolean, override: Partia
           observed = {
             source: def.source.kind === 'tokens' ? { '@ref': { id: 'tokens' } } : collectionRef(def.source.name),
             terms: def.terms.map((field) => ({ field })),
+            values: (def.values ?? []).map((field) => ({ field })),
             unique: def.unique,
           };
           break;
@@ -59,6 +62,12 @@ function activityBody(building: readonly string[] = []) {
 const ALL_ACTIVE = { status: 200, body: activityBody() };
 /** The live keys query's answer when the database holds none (setup:fauna lists them with --create-*-key). */
 const NO_LIVE_KEYS = { status: 200, body: resourceBody({ data: [] }) };
+
+/** The probes' answers when the functions are in place: each refuses the bad argument with its own prefix. */
+const LOGIN_ANSWERS = { status: 400, body: callErrorBody('transaction aborted', `${INVALID_LOGIN_ARGUMENTS} expected one object {…}`) };
+const REVOKE_ANSWERS = { status: 400, body: callErrorBody('transaction aborted', `${INVALID_REVOKE_ARGUMENTS} auth0_id must be a non-empty string`) };
+/** What follows every successful run: the indexes all active, then both functions answering. */
+const READY = [ALL_ACTIVE, LOGIN_ANSWERS, REVOKE_ANSWERS];
 
 const EMPTY = () => false;
 const COMPLETE = () => true;
@@ -109,7 +118,10 @@ async function setup(
 }
 
 const KINDS = ['create_collection', 'create_index', 'create_function', 'create_role', 'create_key', 'update'] as const;
-const countCalls = (body: unknown) => Object.fromEntries(KINDS.map((kind) => [kind, findCalls(body, kind).length]));
+/** The request without the functions' and predicates' bodies (`Query(Lambda)`): the writes it makes, not the ones it stores. */
+const withoutStoredLambdas = (body: unknown): unknown =>
+  JSON.parse(JSON.stringify(body), (key, value: unknown) => (key === 'query' ? null : value));
+const countCalls = (body: unknown) => Object.fromEntries(KINDS.map((kind) => [kind, findCalls(withoutStoredLambdas(body), kind).length]));
 
 function printedNoAdminKey(recorded: Recorded) {
   for (const line of [...recorded.out, ...recorded.err]) expect(line).not.toContain(ADMIN_KEY);
@@ -120,14 +132,18 @@ describe('npm run setup:fauna', () => {
     const recorded = scriptFauna([
       { status: 200, body: stateBody(EMPTY) },
       { status: 200, body: answerAsWritten },
-      ALL_ACTIVE,
+      ...READY,
     ]);
 
     expect(await setup([], recorded)).toBe(0);
 
-    // The read, the write, then one read of the indexes' build state.
-    expect(recorded.bodies).toHaveLength(3);
+    // The read, the write, one read of the indexes' build state, then a call of each function.
+    expect(recorded.bodies).toHaveLength(5);
     expect(JSON.stringify(recorded.bodies[2])).toContain('"select":"active"');
+    expect(recorded.bodies.slice(3)).toEqual([
+      { call: { function: 'login' }, arguments: { object: {} } },
+      { call: { function: 'revoke_user' }, arguments: '' },
+    ]);
     // The read query writes nothing.
     expect(Object.values(countCalls(recorded.bodies[0])).every((n) => n === 0)).toBe(true);
     const defined = (kind: string) => SCHEMA.filter((def) => def.kind === kind).length;
@@ -155,11 +171,13 @@ describe('npm run setup:fauna', () => {
   });
 
   it('writes nothing on a second run and says it is up to date', async () => {
-    const recorded = scriptFauna([{ status: 200, body: stateBody(COMPLETE) }]);
+    const recorded = scriptFauna([{ status: 200, body: stateBody(COMPLETE) }, ...READY]);
 
     expect(await setup([], recorded)).toBe(0);
 
-    expect(recorded.bodies).toHaveLength(1);
+    // The read, then the same checks that logins work: indexes active, functions answering.
+    expect(recorded.bodies).toHaveLength(4);
+    expect(countCalls(recorded.bodies.slice(1))).toEqual(countCalls([]));
     expect(recorded.out.join('\n')).toContain('up to date');
     expect(recorded.out.filter((line) => /^\s+unchanged\s/.test(line))).toHaveLength(SCHEMA.length);
   });
@@ -168,12 +186,12 @@ describe('npm run setup:fauna', () => {
     const recorded = scriptFauna([
       { status: 200, body: stateBody(COMPLETE, { [LOGIN_SECRET_ROLE]: { fingerprint: 'from-an-older-release' } }) },
       { status: 200, body: answerAsWritten },
-      ALL_ACTIVE,
+      ...READY,
     ]);
 
     expect(await setup([], recorded)).toBe(0);
 
-    expect(recorded.bodies).toHaveLength(3);
+    expect(recorded.bodies).toHaveLength(5);
     expect(countCalls(recorded.bodies[1])).toEqual({
       create_collection: 0,
       create_index: 0,
@@ -225,7 +243,7 @@ describe('npm run setup:fauna', () => {
       { status: 200, body: stateBody(COMPLETE) },
       { status: 200, body: resourceBody({ changes: 0, keys: [{ role: LOGIN_ACTION_ROLE, id: '381', secret: CREATED_KEY_SECRET }] }) },
       NO_LIVE_KEYS,
-      ALL_ACTIVE,
+      ...READY,
     ]);
 
     expect(await setup(['--create-action-key'], recorded)).toBe(0);
@@ -249,7 +267,7 @@ describe('npm run setup:fauna', () => {
         body: resourceBody({ changes: 0, keys: [{ role: `${LOGIN_ACTION_ROLE} + ${REVOKE_ACTION_ROLE}`, id: '382', secret: CREATED_KEY_SECRET }] }),
       },
       NO_LIVE_KEYS,
-      ALL_ACTIVE,
+      ...READY,
     ]);
 
     expect(await setup(['--create-shared-key'], recorded)).toBe(0);
@@ -289,6 +307,8 @@ describe('npm run setup:fauna', () => {
 
     expect(recorded.err.join('\n')).toContain('ERR_FAUNA_UNAUTHORIZED');
     expect(recorded.err.join('\n')).toContain('FAUNA_ADMIN_SECRET is not a valid key');
+    // The key setup uses is the admin's: the Actions' setting is not named.
+    expect(recorded.err.join('\n')).not.toMatch(/\bFAUNA_SECRET\b/);
     printedNoAdminKey(recorded);
   });
 
@@ -331,13 +351,13 @@ describe('npm run setup:fauna and indexes still building', () => {
       { status: 200, body: answerAsWritten },
       { status: 200, body: activityBody([NOTES_INDEX]) },
       { status: 200, body: activityBody([NOTES_INDEX]) },
-      ALL_ACTIVE,
+      ...READY,
     ]);
     const { clock, slept } = fakeClock();
 
     expect(await setup([], recorded, ENV, clock)).toBe(0);
 
-    expect(recorded.bodies).toHaveLength(5);
+    expect(recorded.bodies).toHaveLength(7);
     expect(slept).toEqual([2000, 2000]);
     const progress = recorded.out.filter((line) => line.startsWith('Waiting for index build(s) to finish'));
     expect(progress).toEqual([
@@ -345,6 +365,34 @@ describe('npm run setup:fauna and indexes still building', () => {
       `Waiting for index build(s) to finish: ${NOTES_INDEX} (2 s so far, up to 600 s)`,
     ]);
     expect(recorded.out.at(-1)).toBe('Every index is active (waited 4 s).');
+  });
+
+  it('waits for a new function the server does not know yet (400 invalid ref) until it answers, with progress', async () => {
+    const unknown = { status: 400, body: errorBody('invalid ref', "Ref refers to undefined function 'login'", ['call']) };
+    const recorded = scriptFauna([{ status: 200, body: stateBody(COMPLETE) }, ALL_ACTIVE, unknown, REVOKE_ANSWERS, LOGIN_ANSWERS, REVOKE_ANSWERS]);
+    const { clock, slept } = fakeClock();
+
+    expect(await setup([], recorded, ENV, clock)).toBe(0);
+
+    expect(slept).toEqual([2000]);
+    expect(recorded.out).toContain('Waiting for function(s) to answer: login (0 s so far, up to 600 s)');
+    expect(recorded.out.at(-1)).toBe('Every function answers (waited 2 s).');
+  });
+
+  it('gives up on a function still unknown after --wait-seconds, and fails at once on one that answers otherwise', async () => {
+    const unknown = { status: 400, body: errorBody('invalid ref', "Ref refers to undefined function 'login'", ['call']) };
+    const stillUnknown = scriptFauna([{ status: 200, body: stateBody(COMPLETE) }, ALL_ACTIVE, unknown, REVOKE_ANSWERS, unknown, REVOKE_ANSWERS]);
+    expect(await setup(['--wait-seconds', '1'], stillUnknown, ENV, fakeClock().clock)).toBe(1);
+    expect(stillUnknown.err.join('\n')).toContain('ERR_FUNCTION_NOT_ANSWERING: function(s) login still unknown to the server after 1 s');
+
+    nock.cleanAll();
+    const otherVersion = scriptFauna([
+      { status: 200, body: stateBody(COMPLETE) },
+      ALL_ACTIVE,
+      { status: 400, body: callErrorBody('invalid argument', 'Object expected, Array provided.') },
+    ]);
+    expect(await setup([], otherVersion, ENV, fakeClock().clock)).toBe(1);
+    expect(otherVersion.err.join('\n')).toMatch(/ERR_FUNCTION_NOT_ANSWERING: function login answered call error: invalid argument \(Object expected, Array provided\.\) instead of refusing a bad argument with "invalid login arguments: …"/);
   });
 
   it('gives up after --wait-seconds with a message naming the index and what to do', async () => {

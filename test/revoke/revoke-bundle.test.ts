@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import nock from 'nock';
-import { TEST_ENDPOINT, TEST_FAUNA_KEY, faunaHeaders, findCalls, parseRequestBody, resourceBody } from '../support/fauna-wire';
+import { TEST_ENDPOINT, TEST_FAUNA_KEY, faunaHeaders, parseRequestBody, resourceBody } from '../support/fauna-wire';
 import { bundlePath, loadBundle } from '../support/load-bundle';
 import { capturePrintedLines } from '../support/printed-lines';
 
@@ -34,12 +34,12 @@ describe(`dist/actions/${ACTION}.js as Auth0 loads it`, () => {
     const bodies: unknown[] = [];
     const scope = nock(TEST_ENDPOINT, { reqheaders: { authorization: `Bearer ${TEST_FAUNA_KEY}` } })
       .post('/', (body) => bodies.push(parseRequestBody(body)) > 0)
-      .reply(200, resourceBody({ user: true, logins: [{ secrets: 1, removed: true }, { secrets: 1, removed: true }], more: false }), faunaHeaders());
+      .reply(200, resourceBody({ user: true, logins: 2, tokens: 2, more: false }), faunaHeaders());
 
     await freshAction()(event({ FAUNA_SECRET: TEST_FAUNA_KEY, FAUNA_ENDPOINT: TEST_ENDPOINT }), {});
 
     expect(scope.isDone()).toBe(true);
-    expect(findCalls(bodies[0], 'terms')).toContain('auth0|5f7c8ec7c33c6c004bbafe82');
+    expect(bodies).toEqual([{ call: { function: 'revoke_user' }, arguments: 'auth0|5f7c8ec7c33c6c004bbafe82' }]);
     expect(printed.join('\n')).toContain('[revoke-fauna-secrets] revoked 2 Fauna secret(s)');
   });
 

@@ -1,83 +1,111 @@
-import { query as q } from 'faunadb';
+import { query as q, errors as faunaErrors } from 'faunadb';
 import { createFaunaClient } from '../../actions/lib/fauna-client';
 import { AUTH0_JWT_COLLECTION } from '../../actions/lib/schema-names';
 import { buildLoginQuery } from '../../actions/fauna-login/login-query';
-import { revokeUserSecrets, type RevokeDependencies } from '../../actions/revoke-fauna-secrets/revoke-user-secrets';
+import { revokeUserSecrets } from '../../actions/revoke-fauna-secrets/revoke-user-secrets';
 import { FakeFauna } from '../../fauna-in-process';
 import { applyProjectSchema } from '../../fauna-in-process/project-schema';
+import { LOGINS_PER_CALL, TOKENS_PER_LOGIN } from '../../fauna/functions';
 import { TEST_ENDPOINT } from '../support/fauna-wire';
 
 /**
- * The revocation query's paging, evaluated: the in-process Fauna runs the real query with the
- * key `setup:fauna --create-revoke-key` makes, over logins holding more secrets than a page.
- * (test/revoke/revoke-user-secrets.test.ts scripts Fauna's answers; here Fauna computes them.)
+ * revoke_user, evaluated: the in-process Fauna runs the function with the key `setup:fauna
+ * --create-revoke-key` makes, over a user holding more logins than one call ends (logins the
+ * previous version minted, before the cap) and a login holding more secrets than one call
+ * deletes. (test/revoke/revoke-user-secrets.test.ts scripts Fauna's answers; here Fauna computes them.)
  */
 const ALICE = 'auth0|alice';
 const BOB = 'auth0|bob';
 
-async function tenantWith(logins: Readonly<Record<string, readonly number[]>>) {
+async function tenant() {
   const fake = new FakeFauna();
   const { keys } = await applyProjectSchema(fake, { keys: ['create-revoke-key'] });
   const admin = createFaunaClient({ faunaEndpoint: TEST_ENDPOINT, faunaSecret: fake.adminSecret }, fake.fetch);
-  // Each number is one login of that user and how many secrets it holds (its own, then extra
-  // tokens for the same auth0_jwt document, as silent re-authentication would not make but a
-  // leaked login key bounded by its role could).
-  for (const [user, secretsPerLogin] of Object.entries(logins)) {
-    for (const secrets of secretsPerLogin) {
-      const before = new Set(fake.documents(AUTH0_JWT_COLLECTION).map((doc) => doc.id));
-      await admin.query(buildLoginQuery({ auth0UserId: user, clientId: 'web', ttlSeconds: 3600 }));
-      const login = fake.documents(AUTH0_JWT_COLLECTION).find((doc) => !before.has(doc.id));
-      if (login === undefined) throw new Error('the login query made no auth0_jwt document');
-      for (let extra = 1; extra < secrets; extra += 1) {
-        await admin.query(
-          q.Create(q.Tokens(), { instance: q.Ref(q.Collection(AUTH0_JWT_COLLECTION), login.id), ttl: q.TimeAdd(q.Now(), 3600, 'seconds') }),
-        );
-      }
-    }
-  }
-  const revokeKey = keys['create-revoke-key'] ?? '';
-  const revoke = (user: string, deps: RevokeDependencies = {}) =>
-    revokeUserSecrets(user, () => ({ faunaEndpoint: TEST_ENDPOINT, faunaSecret: revokeKey, timeoutMs: 5000 }), {
-      fetch: fake.fetch,
-      log: () => undefined,
-      ...deps,
-    });
-  const loginsOf = (user: string) => {
-    const userId = fake.documents('users').find((doc) => doc.data.auth0_id === user)?.id;
-    return fake.documents(AUTH0_JWT_COLLECTION).filter((doc) => (doc.data.user as { id?: string }).id === userId);
+  const login = (user: string) => admin.query<{ secret: string }>(buildLoginQuery({ auth0UserId: user, clientId: 'web', ttlSeconds: 3600 }));
+  const userId = (user: string) => {
+    const id = fake.documents('users').find((doc) => doc.data.auth0_id === user)?.id;
+    if (id === undefined) throw new Error(`no user ${user}`);
+    return id;
   };
-  return { fake, revoke, loginsOf };
+  /** Logins as the previous version's login key minted them: no cap, so a user may hold any number. */
+  const loginsWithoutCap = async (user: string, count: number) => {
+    const ref = q.Ref(q.Collection('users'), userId(user));
+    await admin.query(
+      q.Foreach(
+        Array.from({ length: count }, (_, i) => i),
+        q.Lambda(
+          'i',
+          q.Let(
+            { exp: q.TimeAdd(q.Now(), q.Add(3600, q.Var('i')), 'seconds') },
+            q.Let(
+              { jwt: q.Create(q.Collection(AUTH0_JWT_COLLECTION), { data: { user: ref, exp: q.Var('exp'), client_id: 'web' }, ttl: q.Var('exp') }) },
+              q.Create(q.Tokens(), { instance: q.Select('ref', q.Var('jwt')), ttl: q.Var('exp') }),
+            ),
+          ),
+        ),
+      ),
+    );
+  };
+  const revokeKey = keys['create-revoke-key'] ?? '';
+  const revoke = (user: string) =>
+    revokeUserSecrets(user, () => ({ faunaEndpoint: TEST_ENDPOINT, faunaSecret: revokeKey, timeoutMs: 5000 }), { fetch: fake.fetch, log: () => undefined });
+  const loginsOf = (user: string) => fake.documents(AUTH0_JWT_COLLECTION).filter((doc) => (doc.data.user as { id?: string }).id === userId(user));
+  const secretWorks = (secret: string) =>
+    createFaunaClient({ faunaEndpoint: TEST_ENDPOINT, faunaSecret: secret }, fake.fetch)
+      .query(q.Get(q.CurrentIdentity()))
+      .then(
+        () => true,
+        (err: unknown) => {
+          if (err instanceof faunaErrors.Unauthorized) return false;
+          throw err;
+        },
+      );
+  return { fake, admin, login, loginsWithoutCap, revoke, loginsOf, secretWorks };
 }
 
-describe('revocation paging, evaluated by the in-process Fauna with the revoke key', () => {
-  it('pages through logins and through the secrets of a login that holds more than a page', async () => {
-    const { fake, revoke, loginsOf } = await tenantWith({ [ALICE]: [5, 1, 1], [BOB]: [1] });
-    expect(fake.tokens()).toHaveLength(8);
+describe('revoke_user, evaluated by the in-process Fauna with the revoke key', () => {
+  it(`ends a user's logins in one call while they fit (${LOGINS_PER_CALL} a call), and calls again while more remain`, async () => {
+    const t = await tenant();
+    const { secret } = await t.login(ALICE);
+    await t.loginsWithoutCap(ALICE, LOGINS_PER_CALL + 5);
+    await t.login(BOB);
+    expect(t.loginsOf(ALICE)).toHaveLength(LOGINS_PER_CALL + 6);
 
-    // Two logins and two secrets per login per query: the first login needs three queries for
-    // its five secrets and keeps its document until the last one, so it heads every page.
-    const outcome = await revoke(ALICE, { loginsPerPage: 2, tokensPerLogin: 2 });
+    expect(await t.revoke(ALICE)).toEqual({ kind: 'revoked', secrets: LOGINS_PER_CALL + 6, logins: LOGINS_PER_CALL + 6, queries: 2 });
 
-    expect(outcome).toEqual({ kind: 'revoked', secrets: 7, logins: 3, queries: 3 });
-    expect(loginsOf(ALICE)).toEqual([]);
-    expect(loginsOf(BOB)).toHaveLength(1);
-    // No secret of Alice's is left behind without its login; Bob's one is untouched.
-    expect(fake.tokens().map((token) => token.instance.id)).toEqual(loginsOf(BOB).map((login) => login.id));
+    expect(t.loginsOf(ALICE)).toEqual([]);
+    expect(await t.secretWorks(secret)).toBe(false);
+    // Bob's login and its one secret are untouched.
+    const bobs = t.loginsOf(BOB);
+    expect(bobs).toHaveLength(1);
+    expect(t.fake.tokens().map((token) => token.instance.id)).toEqual(bobs.map((login) => login.id));
   });
 
-  it('takes 16 secrets of a login per query by default', async () => {
-    const { fake, revoke } = await tenantWith({ [ALICE]: [17] });
+  it(`ends a login with more secrets than it deletes at once (${TOKENS_PER_LOGIN}): the rest die with it (401) and expire by themselves`, async () => {
+    const t = await tenant();
+    await t.login(ALICE);
+    const [login] = t.loginsOf(ALICE);
+    const extra = await t.admin.query<string[]>(
+      q.Map(
+        Array.from({ length: TOKENS_PER_LOGIN }, (_, i) => i),
+        q.Lambda('_', q.Select('secret', q.Create(q.Tokens(), { instance: q.Ref(q.Collection(AUTH0_JWT_COLLECTION), login.id), ttl: q.TimeAdd(q.Now(), 3600, 'seconds') }))),
+      ),
+    );
 
-    expect(await revoke(ALICE)).toEqual({ kind: 'revoked', secrets: 17, logins: 1, queries: 2 });
-    expect(fake.tokens()).toEqual([]);
+    expect(await t.revoke(ALICE)).toEqual({ kind: 'revoked', secrets: TOKENS_PER_LOGIN, logins: 1, queries: 1 });
+
+    expect(t.loginsOf(ALICE)).toEqual([]);
+    expect(t.fake.tokens()).toHaveLength(1);
+    for (const secret of extra) expect(await t.secretWorks(secret)).toBe(false);
   });
 
   it('answers "no user" for an Auth0 id that never logged in, in one query, touching nothing', async () => {
-    const { fake, revoke } = await tenantWith({ [BOB]: [1] });
-    const writes = fake.stats.writes;
+    const t = await tenant();
+    await t.login(BOB);
+    const writes = t.fake.stats.writes;
 
-    expect(await revoke(ALICE)).toEqual({ kind: 'no-user', queries: 1 });
-    expect(fake.stats.writes).toBe(writes);
-    expect(fake.tokens()).toHaveLength(1);
+    expect(await t.revoke(ALICE)).toEqual({ kind: 'no-user', queries: 1 });
+    expect(t.fake.stats.writes).toBe(writes);
+    expect(t.fake.tokens()).toHaveLength(1);
   });
 });

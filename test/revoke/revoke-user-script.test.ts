@@ -1,6 +1,6 @@
 import nock from 'nock';
 import { runRevokeUser } from '../../scripts/revoke-user';
-import { TEST_ENDPOINT, faunaHeaders, findCalls, parseRequestBody, resourceBody } from '../support/fauna-wire';
+import { TEST_ENDPOINT, faunaHeaders, parseRequestBody, resourceBody } from '../support/fauna-wire';
 import { FakeTenant, REVOKE_CLIENT_ID, REVOKE_CLIENT_SECRET, TEST_DOMAIN, type TenantSeed } from '../deploy/support/fake-tenant';
 
 const REVOKE_KEY = 'fnREVOKE_KEY_for_revoke_user_tests_never_printed_4';
@@ -12,7 +12,7 @@ const USER_ID = 'google-oauth2|1234';
 /** What happened, in order: Auth0 Management API requests and Fauna queries on one timeline. */
 const timeline: string[] = [];
 
-function fauna(key = REVOKE_KEY, replies = [resourceBody({ user: true, logins: [{ secrets: 1, removed: true }], more: false })]) {
+function fauna(key = REVOKE_KEY, replies = [resourceBody({ user: true, logins: 1, tokens: 1, more: false })]) {
   const bodies: unknown[] = [];
   const scope = nock(TEST_ENDPOINT, { reqheaders: { authorization: `Bearer ${key}` } });
   for (const reply of replies) {
@@ -63,13 +63,14 @@ describe('npm run revoke:user: the user id', () => {
 describe('npm run revoke:user: Fauna, with the revoke key alone', () => {
   it('revokes every page with FAUNA_REVOKE_SECRET (no admin key), and says Auth0 was not contacted and what stays open', async () => {
     const bodies = fauna(REVOKE_KEY, [
-      resourceBody({ user: true, logins: [{ secrets: 1, removed: true }, { secrets: 1, removed: true }], more: true }),
-      resourceBody({ user: true, logins: [{ secrets: 1, removed: true }], more: false }),
+      resourceBody({ user: true, logins: 2, tokens: 2, more: true }),
+      resourceBody({ user: true, logins: 1, tokens: 1, more: false }),
     ]);
     const { code, out } = await revoke([USER_ID]);
     expect(code).toBe(0);
     expect(bodies).toHaveLength(2);
-    expect(findCalls(bodies[0], 'terms')).toContain(USER_ID);
+    // Each a call of revoke_user with the user id: it answers what it ended, and `more` while logins remain.
+    expect(bodies).toEqual([0, 1].map(() => ({ call: { function: 'revoke_user' }, arguments: USER_ID })));
     expect(out).toEqual([
       'Auth0: not contacted (AUTH0_REVOKE_CLIENT_ID / AUTH0_REVOKE_CLIENT_SECRET are not set). The user\'s Auth0 session and refresh tokens stay valid: the next silent login or refresh gets a new Fauna secret. See "Revoke a user" in docs/deploy-and-operate.md.',
       `Fauna: revoked 3 secret(s) of ${USER_ID} (3 login(s)).`,
@@ -84,7 +85,7 @@ describe('npm run revoke:user: Fauna, with the revoke key alone', () => {
   });
 
   it('says there is nothing to revoke for an unknown user, and succeeds', async () => {
-    fauna(REVOKE_KEY, [resourceBody({ user: false, logins: [], more: false })]);
+    fauna(REVOKE_KEY, [resourceBody({ user: false, logins: 0, tokens: 0, more: false })]);
     const { code, out } = await revoke([USER_ID]);
     expect(code).toBe(0);
     expect(out.at(-1)).toBe(`Fauna: no user for ${USER_ID}: nothing to revoke (0 secrets).`);
@@ -105,6 +106,8 @@ describe('npm run revoke:user: Fauna, with the revoke key alone', () => {
     expect(code).toBe(1);
     expect(err.join('\n')).toContain('ERR_FAUNA_UNAUTHORIZED');
     expect(err.join('\n')).toContain('FAUNA_REVOKE_SECRET is not a valid key for FAUNA_ENDPOINT');
+    // The key the script used is named, never the login Action's setting.
+    expect(err.join('\n')).not.toMatch(/\bFAUNA_SECRET\b/);
     expect(out.at(-1)).toContain('Fauna: revoked 0 secret(s)');
   });
 });

@@ -1,18 +1,12 @@
 import nock from 'nock';
 import { parseConnectionSettings } from '../../actions/lib/settings';
-import {
-  AUTH0_JWT_BY_USER_INDEX,
-  TOKENS_BY_INSTANCE_INDEX,
-  USERS_BY_AUTH0_ID_INDEX,
-} from '../../actions/lib/schema-names';
-import { buildRevokePageQuery, isRevokePageResult } from '../../actions/revoke-fauna-secrets/revoke-query';
+import { buildRevokeCall, isRevokeResult } from '../../actions/revoke-fauna-secrets/revoke-query';
 import { revokeUserSecrets, type RevokeDependencies } from '../../actions/revoke-fauna-secrets/revoke-user-secrets';
 import {
   TEST_ENDPOINT,
   TEST_FAUNA_KEY,
   errorBody,
   faunaHeaders,
-  findCalls,
   parseRequestBody,
   resourceBody,
 } from '../support/fauna-wire';
@@ -20,10 +14,9 @@ import {
 const USER_ID = 'auth0|64f0c2a1b2c3d4e5f6a7b8c9';
 const SECRETS = { FAUNA_SECRET: TEST_FAUNA_KEY, FAUNA_ENDPOINT: TEST_ENDPOINT, FAUNA_TIMEOUT_MS: '2000' };
 
-/** One page of the revocation query's answer: `n` logins with one secret each. */
-const page = (n: number, more: boolean) =>
-  resourceBody({ user: true, logins: Array.from({ length: n }, () => ({ secrets: 1, removed: true })), more });
-const NO_USER = resourceBody({ user: false, logins: [], more: false });
+/** One answer of revoke_user: `n` logins ended with one secret each. */
+const page = (n: number, more: boolean) => resourceBody({ user: true, logins: n, tokens: n, more });
+const NO_USER = resourceBody({ user: false, logins: 0, tokens: 0, more: false });
 
 function scriptFauna(replies: { status?: number; body: string }[]) {
   const bodies: unknown[] = [];
@@ -49,28 +42,15 @@ function neverLeaks(lines: string[]) {
   for (const line of lines) expect(line).not.toContain(TEST_FAUNA_KEY);
 }
 
-describe('the revocation query', () => {
-  const wire = JSON.parse(JSON.stringify(buildRevokePageQuery(USER_ID, { loginsPerPage: 10, tokensPerLogin: 3 })));
-
-  it('finds the user through the unique index, then a page of its logins', () => {
-    expect(findCalls(wire, 'match')).toEqual(
-      expect.arrayContaining([{ index: USERS_BY_AUTH0_ID_INDEX }, { index: AUTH0_JWT_BY_USER_INDEX }, { index: TOKENS_BY_INSTANCE_INDEX }]),
-    );
-    expect(findCalls(wire, 'terms')).toContain(USER_ID);
-    expect(findCalls(wire, 'size')).toEqual(expect.arrayContaining([10, 3]));
-  });
-
-  it("deletes each login's tokens, and the login once all its tokens are in hand", () => {
-    expect(findCalls(wire, 'delete')).toEqual(expect.arrayContaining([{ var: 'token' }, { var: 'login' }]));
-    // The login is deleted only when its token page was complete (no `after`).
-    const guarded = findCalls(wire, 'if').find((cond) => JSON.stringify(cond) === '{"var":"complete"}');
-    expect(guarded).toBeDefined();
+describe('the revocation call', () => {
+  it('is one call of revoke_user with the Auth0 user id as its one argument', () => {
+    expect(JSON.parse(JSON.stringify(buildRevokeCall(USER_ID)))).toEqual({ call: { function: 'revoke_user' }, arguments: USER_ID });
   });
 
   it('checks the shape of an answer', () => {
-    expect(isRevokePageResult({ user: true, logins: [{ secrets: 1, removed: true }], more: false })).toBe(true);
-    expect(isRevokePageResult({ user: true, logins: [{ secrets: '1', removed: true }], more: false })).toBe(false);
-    expect(isRevokePageResult({ user: true, more: false })).toBe(false);
+    expect(isRevokeResult({ user: true, logins: 2, tokens: 2, more: false })).toBe(true);
+    expect(isRevokeResult({ user: true, logins: '2', tokens: 2, more: false })).toBe(false);
+    expect(isRevokeResult({ user: true, more: false })).toBe(false);
   });
 });
 
@@ -89,29 +69,25 @@ describe('revokeUserSecrets', () => {
     const { outcome, lines } = run();
 
     expect(await outcome).toEqual({ kind: 'revoked', secrets: 3, logins: 3, queries: 1 });
-    expect(bodies).toHaveLength(1);
-    expect(findCalls(bodies[0], 'terms')).toContain(USER_ID);
+    expect(bodies).toEqual([{ call: { function: 'revoke_user' }, arguments: USER_ID }]);
     neverLeaks(lines);
   });
 
-  it('pages through several pages, sending the same query until none remain', async () => {
-    const { bodies } = scriptFauna([{ body: page(64, true) }, { body: page(64, true) }, { body: page(5, false) }]);
+  it('calls again while revoke_user says more remain (a user above the cap), until none do', async () => {
+    const { bodies } = scriptFauna([{ body: page(128, true) }, { body: page(128, true) }, { body: page(5, false) }]);
     const { outcome } = run();
 
-    expect(await outcome).toEqual({ kind: 'revoked', secrets: 133, logins: 133, queries: 3 });
+    expect(await outcome).toEqual({ kind: 'revoked', secrets: 261, logins: 261, queries: 3 });
     expect(bodies).toHaveLength(3);
     expect(JSON.stringify(bodies[1])).toBe(JSON.stringify(bodies[0]));
     expect(JSON.stringify(bodies[2])).toBe(JSON.stringify(bodies[0]));
   });
 
-  it('comes back for a login whose tokens did not fit in one query', async () => {
-    scriptFauna([
-      { body: resourceBody({ user: true, logins: [{ secrets: 16, removed: false }], more: false }) },
-      { body: resourceBody({ user: true, logins: [{ secrets: 2, removed: true }], more: false }) },
-    ]);
+  it('counts the tokens revoke_user ended, which may differ from the logins', async () => {
+    scriptFauna([{ body: resourceBody({ user: true, logins: 1, tokens: 16, more: false }) }]);
     const { outcome } = run();
 
-    expect(await outcome).toEqual({ kind: 'revoked', secrets: 18, logins: 1, queries: 2 });
+    expect(await outcome).toEqual({ kind: 'revoked', secrets: 16, logins: 1, queries: 1 });
   });
 
   it('is a no-op, not an error, when the user has no user document', async () => {
@@ -124,7 +100,7 @@ describe('revokeUserSecrets', () => {
   });
 
   it('stops when FAUNA_TIMEOUT_MS is spent, keeping what it revoked, and says what to do', async () => {
-    scriptFauna([{ body: page(64, true) }]);
+    scriptFauna([{ body: page(128, true) }]);
     // A clock that jumps past the budget once the first page is back.
     let clock = 0;
     const now = () => clock;
@@ -137,7 +113,7 @@ describe('revokeUserSecrets', () => {
       }) as typeof fetch,
     });
 
-    expect(await outcome).toEqual({ kind: 'incomplete', code: 'ERR_REVOCATION_INCOMPLETE', secrets: 64, logins: 64, queries: 1 });
+    expect(await outcome).toEqual({ kind: 'incomplete', code: 'ERR_REVOCATION_INCOMPLETE', secrets: 128, logins: 128, queries: 1 });
     expect(lines.join('\n')).toContain(`npm run revoke:user -- ${USER_ID}`);
   });
 
@@ -182,20 +158,11 @@ describe('revokeUserSecrets', () => {
 });
 
 describe('revocation details a mutation run showed no test looked at', () => {
-  it('refuses every answer that is not a page of logins', () => {
-    const ok = { user: true, logins: [{ secrets: 1, removed: true }], more: false };
-    expect(isRevokePageResult(ok)).toBe(true);
-    for (const bad of [
-      null,
-      'page',
-      { ...ok, user: 'yes' },
-      { ...ok, more: 'no' },
-      { ...ok, logins: [null] },
-      { ...ok, logins: ['login'] },
-      { ...ok, logins: [{ secrets: 1, removed: 'yes' }] },
-      { ...ok, logins: 'none' },
-    ]) {
-      expect(isRevokePageResult(bad)).toBe(false);
+  it('refuses every answer that is not a count of what revoke_user ended', () => {
+    const ok = { user: true, logins: 1, tokens: 1, more: false };
+    expect(isRevokeResult(ok)).toBe(true);
+    for (const bad of [null, 'page', { ...ok, user: 'yes' }, { ...ok, more: 'no' }, { ...ok, logins: 1.5 }, { ...ok, tokens: null }, { ...ok, logins: [] }]) {
+      expect(isRevokeResult(bad)).toBe(false);
     }
   });
 
@@ -232,7 +199,7 @@ describe('revocation details a mutation run showed no test looked at', () => {
 
 describe('revocation at its edges: the budget boundary, a broken configuration, a bug of ours', () => {
   it('stops, without another query, when the budget is spent to the millisecond', async () => {
-    const { bodies } = scriptFauna([{ body: page(64, true) }]);
+    const { bodies } = scriptFauna([{ body: page(128, true) }]);
     let clock = 0;
     const { outcome } = run(SECRETS, {
       now: () => clock,
@@ -243,7 +210,7 @@ describe('revocation at its edges: the budget boundary, a broken configuration, 
       }) as typeof fetch,
     });
 
-    expect(await outcome).toEqual({ kind: 'incomplete', code: 'ERR_REVOCATION_INCOMPLETE', secrets: 64, logins: 64, queries: 1 });
+    expect(await outcome).toEqual({ kind: 'incomplete', code: 'ERR_REVOCATION_INCOMPLETE', secrets: 128, logins: 128, queries: 1 });
     expect(bodies).toHaveLength(1);
   });
 

@@ -59,7 +59,7 @@ describe('the security model against the schema setup:fauna applies', () => {
   it('removes everything the checks created, leaving the data as it was', async () => {
     const removed = await session.cleanup();
 
-    expect(removed).toMatchObject({ users: 7, auth0_jwt: expect.any(Number), tokens: expect.any(Number) });
+    expect(removed).toMatchObject({ users: 10, auth0_jwt: expect.any(Number), tokens: expect.any(Number) });
     expect(dataSnapshot(secured.fake)).toEqual(before);
   });
 });

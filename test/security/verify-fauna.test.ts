@@ -8,13 +8,16 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { query as q } from 'faunadb';
 import nock from 'nock';
+import { createFaunaClient } from '../../actions/lib/fauna-client';
 import { FakeFauna } from '../../fauna-in-process';
 import { serveInProcessFauna, type ServedFauna } from '../../fauna-in-process/http';
 import { runSetup } from '../../scripts/setup-fauna';
 import { EXIT_INTERRUPTED, runVerify } from '../../scripts/verify-fauna';
 import { SECURITY_CHECKS } from '../../scripts/verify/checks';
 import { TEST_ENDPOINT } from '../support/fauna-wire';
+import { applyPreviousVersion } from '../support/previous-version';
 import { dataSnapshot } from './support/data-snapshot';
 import { ADMIN_KEY, applyByHand, startSecuredFauna, type SecuredFauna } from './support/secured-fauna';
 import { WIDENINGS } from './support/widenings';
@@ -59,13 +62,8 @@ async function verify(options: { env?: Record<string, string>; signal?: AbortSig
   return { code, out, err, lines };
 }
 
-/** What a key holding both roles may do that neither Action's own key may. */
-const SHARED_KEY_FAILURES = [
-  'login-key-cannot-delete',
-  'login-key-cannot-read-logins-or-tokens',
-  'revoke-key-cannot-mint',
-  'revoke-key-cannot-write-users',
-];
+/** What a key holding both roles may do that neither Action's own key may: call the other's function. */
+const SHARED_KEY_FAILURES = ['login-key-calls-only-login', 'revoke-key-calls-only-revoke-user'];
 
 const resultLines = (lines: readonly string[], verdict: 'PASS' | 'FAIL') =>
   lines.filter((line) => line.startsWith(`${verdict}  `)).map((line) => line.split(/\s+/)[1]);
@@ -81,7 +79,7 @@ describe('npm run verify:fauna', () => {
     expect(code).toBe(0);
     expect(resultLines(out, 'PASS')).toEqual(SECURITY_CHECKS.map((check) => check.id));
     expect(out).toContainEqual(expect.stringContaining('login key: temporary, with the same role; revoke key: temporary'));
-    expect(out).toContainEqual(expect.stringMatching(/^Removed what the run created: .*7 users.*3 keys/));
+    expect(out).toContainEqual(expect.stringMatching(/^Removed what the run created: .*10 users.*3 keys/));
     expect(out.at(-1)).toBe(`All ${SECURITY_CHECKS.length} checks passed.`);
     expect(dataSnapshot(secured.fake)).toEqual(before);
   });
@@ -100,7 +98,7 @@ describe('npm run verify:fauna', () => {
     expect(dataSnapshot(secured.fake)).toEqual(before);
   });
 
-  it('reports the shared key\'s weakness: with one key for both Actions, exactly the four checks that separate keys pass fail', async () => {
+  it('reports the shared key\'s weakness: with one key for both Actions, exactly the two checks that separate keys pass fail', async () => {
     secured = await startSecuredFauna(TEST_ENDPOINT, { shared: true });
     await serve(secured.fake);
     const before = dataSnapshot(secured.fake);
@@ -113,13 +111,20 @@ describe('npm run verify:fauna', () => {
     expect(dataSnapshot(secured.fake)).toEqual(before);
   });
 
-  const VERIFY_WIDENINGS = ['minted secrets may read every user', 'anyone signed in may read every note', 'the login key may mint any token'];
+  const VERIFY_WIDENINGS = [
+    'minted secrets may read every user',
+    'anyone signed in may read every note',
+    'the login key may read users',
+    'the login key may mint any token',
+    'login without the cap on live logins',
+    'end_login ending its own login only',
+  ];
 
   it.each(WIDENINGS.filter((w) => VERIFY_WIDENINGS.includes(w.name)).map((w) => [w.name, w] as const))(
     'fails (exit 1) with the right FAIL lines when %s, and still removes everything',
     async (_name, widening) => {
       secured = await startSecuredFauna(TEST_ENDPOINT);
-      await applyByHand(TEST_ENDPOINT, secured.fake.fetch, widening.role);
+      await applyByHand(TEST_ENDPOINT, secured.fake.fetch, widening.definition);
       await serve(secured.fake);
       const before = dataSnapshot(secured.fake);
       // A hand edit keeps the stored fingerprint: setup sees nothing to do, only the checks notice.
@@ -167,6 +172,41 @@ describe('npm run verify:fauna', () => {
     expect(err).toHaveLength(1);
     expect(out).toContainEqual('Removed what the run created: 1 keys.');
     expect(dataSnapshot(secured.fake)).toEqual(before);
+  });
+
+  it.each([
+    ['FAUNA_SECRET', 'admin'],
+    ['FAUNA_REVOKE_SECRET', 'server'],
+  ] as const)('says when %s is an %s key (which may do all the checks prove an Action key cannot), runs no check', async (name, kind) => {
+    secured = await startSecuredFauna(TEST_ENDPOINT);
+    const admin = createFaunaClient({ faunaEndpoint: TEST_ENDPOINT, faunaSecret: ADMIN_KEY }, secured.fake.fetch);
+    const serverKey = await admin.query<string>(q.Select('secret', q.CreateKey({ role: 'server' })));
+    await serve(secured.fake);
+    const before = dataSnapshot(secured.fake);
+
+    const { code, out, err } = await verify({ env: { [name]: kind === 'admin' ? ADMIN_KEY : serverKey } });
+
+    expect(code).toBe(1);
+    expect(resultLines(out, 'PASS')).toEqual([]);
+    expect(err).toEqual([expect.stringMatching(new RegExp(`^ERR_VERIFY_SETUP: ${name} is an admin or server key, .*--create-action-key`))]);
+    expect(dataSnapshot(secured.fake)).toEqual(before);
+  });
+
+  it("refuses a database still in the upgrade's expand step, naming --finalize, and creates nothing", async () => {
+    let clock = Date.now();
+    const fake = new FakeFauna({ now: () => clock, secrets: { [ADMIN_KEY]: 'admin' } });
+    secured = { fake, loginKey: 'unused-login', revokeKey: 'unused-revoke', now: () => clock, advance: (s) => void (clock += s * 1000), setupLines: [] };
+    await applyPreviousVersion(createFaunaClient({ faunaEndpoint: TEST_ENDPOINT, faunaSecret: ADMIN_KEY }, fake.fetch));
+    expect(await runSetup([], { env: { FAUNA_ENDPOINT: TEST_ENDPOINT, FAUNA_ADMIN_SECRET: ADMIN_KEY }, fetch: fake.fetch, out: () => undefined, err: () => undefined })).toBe(0);
+    await serve(fake);
+    const before = dataSnapshot(fake);
+
+    const { code, out, err } = await verify();
+
+    expect(code).toBe(1);
+    expect(out).toEqual([]);
+    expect(err).toEqual([expect.stringMatching(/^ERR_SCHEMA_NOT_FINALIZED: auth0_fauna_login_action, auth0_fauna_revoke_action still hold the previous version's direct privileges .*npm run setup:fauna -- --finalize/)]);
+    expect(dataSnapshot(fake)).toEqual(before);
   });
 
   it('prints its usage for --help (exit 0) and refuses an unknown flag (exit 2)', async () => {

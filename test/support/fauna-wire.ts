@@ -37,6 +37,13 @@ export function errorBody(code: string, description: string, position: (string |
   return JSON.stringify({ errors: [{ position, code, description }] });
 }
 
+/** A failure inside a function body, as the core nests it: 400 `call error` with the real error as `cause`. */
+export function callErrorBody(code: string, description: string): string {
+  return JSON.stringify({
+    errors: [{ position: [], code: 'call error', description: 'Calling the function resulted in an error.', cause: [{ position: ['expr'], code, description }] }],
+  });
+}
+
 /** Decodes the `@`-tagged JSON the driver sends, keeping tags so tests can assert on them. */
 export function parseRequestBody(body: unknown): unknown {
   return typeof body === 'string' ? JSON.parse(body) : body;

@@ -7,6 +7,7 @@ import type { PostLoginEvent } from '../../actions/types/auth0-actions';
 import {
   TEST_ENDPOINT,
   TEST_FAUNA_KEY,
+  callErrorBody,
   errorBody,
   faunaHeaders,
   findCalls,
@@ -42,6 +43,7 @@ const loginRequest = (e: PostLoginEvent): LoginRequest => ({
   clientId: e.client.client_id,
   transaction: e.transaction,
   authentication: e.authentication,
+  sessionId: e.session?.id ?? e.refresh_token?.session_id,
 });
 
 /** Log lines captured per test; checked for leaks after every test. */
@@ -95,18 +97,20 @@ describe('fauna-login: a successful login', () => {
     }
 
     expect(scope.isDone()).toBe(true);
-    expect(bodies).toHaveLength(1);
-    expect(findCalls(bodies[0], 'create')).toContainEqual({ tokens: null });
-    expect(findCalls(bodies[0], 'match')).toEqual([{ index: 'users_by_auth0_id' }]);
-    const tokenCreate = (bodies[0] as { let: Record<string, unknown>[] }).let.find((b) => 'token' in b);
-    expect(tokenCreate).toMatchObject({ token: { params: { object: { ttl: { var: 'exp' } } } } });
-    expect(findCalls(bodies[0], 'offset')).toEqual([36000]);
+    expect(bodies).toEqual([
+      {
+        call: { function: 'login' },
+        arguments: {
+          object: { auth0_id: 'auth0|ada', email: 'ada@example.com', name: 'Ada', email_verified: null, client_id: 'client-web', session_id: null, ttl_seconds: 36000 },
+        },
+      },
+    ]);
 
     expect(idTokenClaims).toEqual({ [`${NS}fauna_secret`]: MINTED, [`${NS}fauna_secret_exp`]: EXP });
     expect(accessTokenClaims).toEqual({});
     expect(denials).toEqual([]);
     // The success line is printed, and it carries neither the key nor the secret.
-    expect(printed).toEqual([expect.stringContaining('minted a Fauna secret for auth0|ada (user created, 1 attempt(s)')]);
+    expect(printed).toEqual([expect.stringContaining('minted a Fauna secret for auth0|ada (user created, 0 login(s) over the cap ended, 1 attempt(s)')]);
     for (const line of printed) expect(line).not.toContain(MINTED);
   });
 
@@ -117,7 +121,47 @@ describe('fauna-login: a successful login', () => {
       .reply(...okReply());
     const { outcome } = await runLogin(event({ ...baseSecrets, FAUNA_SECRET_TTL: '600' }));
     expect(outcome.kind).toBe('claims');
-    expect(findCalls(bodies[0], 'offset')).toEqual([600]);
+    expect(findCalls(bodies[0], 'ttl_seconds')).toEqual([600]);
+  });
+
+  it.each([
+    ['an interactive or silent login: event.session.id', { session: { id: 'sess-browser' } }, 'sess-browser'],
+    ['a refresh-token exchange on Enterprise: event.refresh_token.session_id', { refresh_token: { id: 'rt-1', session_id: 'sess-rt' } }, 'sess-rt'],
+    ['both: the session first', { session: { id: 'sess-browser' }, refresh_token: { id: 'rt-1', session_id: 'sess-rt' } }, 'sess-browser'],
+    ['a refresh token without a session id', { refresh_token: { id: 'rt-1' } }, null],
+  ])("records Auth0's session id on the login, and email_verified on the user: %s", async (_name, extra, sessionId) => {
+    const bodies: unknown[] = [];
+    nock(TEST_ENDPOINT)
+      .post('/', (body) => bodies.push(parseRequestBody(body)) > 0)
+      .reply(...okReply());
+    const { api } = recordingPostLoginApi();
+    const spy = jest.spyOn(console, 'log').mockImplementation(() => undefined);
+    try {
+      await onExecutePostLogin({ ...event(), ...extra, user: { ...event().user, email_verified: true } }, api);
+    } finally {
+      spy.mockRestore();
+    }
+    expect(findCalls(bodies[0], 'session_id')).toEqual([sessionId]);
+    expect(findCalls(bodies[0], 'email_verified')).toEqual([true]);
+  });
+
+  it('logs how many logins over the cap the login ended', async () => {
+    nock(TEST_ENDPOINT).post('/').reply(200, resourceBody({ secret: MINTED, exp: EXP, user: 'unchanged', evicted: 1 }), faunaHeaders());
+    const { outcome } = await runLogin();
+    expect(outcome.kind).toBe('claims');
+    expect(logLines).toContainEqual(expect.stringContaining('(user unchanged, 1 login(s) over the cap ended, 1 attempt(s)'));
+  });
+
+  it('leaves out an over-long e-mail and says so, still minting', async () => {
+    const bodies: unknown[] = [];
+    nock(TEST_ENDPOINT)
+      .post('/', (body) => bodies.push(parseRequestBody(body)) > 0)
+      .reply(...okReply());
+    const e = event();
+    const outcome = await mintLoginSecret(loginRequest({ ...e, user: { ...e.user, email: `${'a'.repeat(600)}@example.com` } }), deps);
+    expect(outcome.kind).toBe('claims');
+    expect(findCalls(bodies[0], 'email')).toEqual([null]);
+    expect(logLines).toContainEqual('[fauna-login] email of auth0|ada longer than login accepts: left out of the Fauna login');
   });
 
   it('skips clients that are not allowed, without Fauna work and without denying', async () => {
@@ -207,7 +251,7 @@ describe('fauna-login: the Fauna client kept between logins', () => {
       { ...deps, now: () => (clock += 10) },
     );
     expect(outcome.kind).toBe('claims');
-    expect(logLines).toContainEqual(expect.stringMatching(/minted a Fauna secret for auth0\|ada \(user created, 1 attempt\(s\), \d{2} ms\)$/));
+    expect(logLines).toContainEqual(expect.stringMatching(/minted a Fauna secret for auth0\|ada \(user created, 0 login\(s\) over the cap ended, 1 attempt\(s\), \d{2} ms\)$/));
   });
 });
 
@@ -218,6 +262,7 @@ describe('fauna-login: transient failures are retried inside the budget', () => 
     ['429 too many requests', faunaError(429, 'too many requests')],
     ['409 contended transaction', faunaError(409, 'contended transaction')],
     ['400 instance not unique (racing first logins)', faunaError(400, 'instance not unique')],
+    ['400 call error caused by instance not unique (racing first logins inside login)', [400, callErrorBody('instance not unique', 'document is not unique.'), faunaHeaders()] as const],
     ['200 with an empty body', [200, '', faunaHeaders()] as const],
   ])('%s, then success', async (_name, failure) => {
     const scope = nock(TEST_ENDPOINT)
@@ -266,7 +311,7 @@ describe('fauna-login: failures a retry cannot mend', () => {
     [401, 'unauthorized', 'ERR_FAUNA_UNAUTHORIZED', /FAUNA_SECRET is not a valid key/],
     [403, 'permission denied', 'ERR_FAUNA_PERMISSION_DENIED', /setup:fauna/],
     // The core's answer for a schema name the database lacks, and for an index still building.
-    [400, 'invalid ref', 'ERR_FAUNA_BAD_REQUEST', /does not exist; run `npm run setup:fauna`/],
+    [400, 'invalid ref', 'ERR_FAUNA_SCHEMA_MISSING', /does not exist \(the Actions call login and revoke_user\); run `npm run setup:fauna`/],
     [400, 'instance not found', 'ERR_FAUNA_BAD_REQUEST', /index is still being built/],
     [400, 'invalid expression', 'ERR_FAUNA_BAD_REQUEST', /schema does not match; run `npm run setup:fauna`/],
     [404, 'instance not found', 'ERR_FAUNA_NOT_FOUND', /setup:fauna/],
@@ -279,6 +324,18 @@ describe('fauna-login: failures a retry cannot mend', () => {
     expect(outcome).toEqual({ kind: 'denied', code: ourCode, reason: DENY_REASON });
     expect(logLines.join('\n')).toMatch(hint);
     expect(logLines.join('\n')).toContain(`(${code}, HTTP ${status}, 1 attempt(s))`);
+  });
+
+  it.each([
+    ['an Abort (login refused its arguments)', 'transaction aborted', 'invalid login arguments: client_id must be a non-empty string', 'ERR_FAUNA_CALL_ABORTED', /the function refused the call \(invalid login arguments: client_id/],
+    ["a function's role set wrong", 'permission denied', 'Insufficient privileges to perform the action.', 'ERR_FAUNA_FUNCTION_DENIED', /function's own role lacks a privilege/],
+  ])('400 call error, %s: one attempt, denied, the cause named in the log', async (_name, cause, description, ourCode, hint) => {
+    const scope = nock(TEST_ENDPOINT).post('/').reply(400, callErrorBody(cause, description), faunaHeaders());
+    const { outcome } = await runLogin();
+    expect(scope.isDone()).toBe(true);
+    expect(outcome).toEqual({ kind: 'denied', code: ourCode, reason: DENY_REASON });
+    expect(logLines.join('\n')).toMatch(hint);
+    expect(logLines.join('\n')).toContain(`(call error: ${cause}, HTTP 400, 1 attempt(s))`);
   });
 
   it('continues the login without claims when ON_FAUNA_ERROR=continue', async () => {

@@ -2,7 +2,7 @@ import { query as q } from 'faunadb';
 import nock from 'nock';
 import { classifyFaunaError, createFaunaClient, queryWithRetry, type FaunaFailure, type FetchLike } from '../../actions/lib/fauna-client';
 import { FaunaQueryError } from '../../actions/lib/errors';
-import { TEST_ENDPOINT, TEST_FAUNA_KEY, errorBody, faunaHeaders, resourceBody } from '../support/fauna-wire';
+import { TEST_ENDPOINT, TEST_FAUNA_KEY, callErrorBody, errorBody, faunaHeaders, resourceBody } from '../support/fauna-wire';
 
 /**
  * The retry policy on its own: what each failure means, how many attempts a budget buys, and
@@ -23,6 +23,8 @@ async function failureFor(reply: (scope: nock.Interceptor) => nock.Scope): Promi
   throw new Error('the query was expected to fail');
 }
 
+const reply401 = () => nock(TEST_ENDPOINT).post('/').reply(401, errorBody('unauthorized', 'Unauthorized'), faunaHeaders());
+
 const answer = (status: number, code: string) => (i: nock.Interceptor) => i.reply(status, errorBody(code, `${code} (test)`), faunaHeaders());
 
 afterEach(() => nock.cleanAll());
@@ -31,7 +33,7 @@ describe('classifyFaunaError: every answer it knows, and one it does not', () =>
   it.each([
     // status, Fauna's code, our code, transient (retried)?
     [400, 'instance not unique', 'ERR_FAUNA_UNAVAILABLE', true],
-    [400, 'invalid ref', 'ERR_FAUNA_BAD_REQUEST', false],
+    [400, 'invalid ref', 'ERR_FAUNA_SCHEMA_MISSING', false],
     [400, 'instance not found', 'ERR_FAUNA_BAD_REQUEST', false],
     [400, 'invalid expression', 'ERR_FAUNA_BAD_REQUEST', false],
     [401, 'unauthorized', 'ERR_FAUNA_UNAUTHORIZED', false],
@@ -57,11 +59,45 @@ describe('classifyFaunaError: every answer it knows, and one it does not', () =>
       (['invalid ref', 'instance not found', 'invalid expression'] as const).map(async (code) => (await failureFor(answer(400, code))).hint),
     );
     expect(hints).toEqual([
-      expect.stringMatching(/does not exist; run `npm run setup:fauna`/),
+      expect.stringMatching(/does not exist \(the Actions call login and revoke_user\); run `npm run setup:fauna`/),
       expect.stringMatching(/index is still being built/),
       expect.stringMatching(/schema does not match; run `npm run setup:fauna`/),
     ]);
     expect((await failureFor(answer(418, 'teapot'))).hint).toMatch(/FQL v4 endpoint/);
+  });
+
+  it.each([
+    // Fauna's cause inside the function, our code, transient (retried)?
+    ['instance not unique', 'ERR_FAUNA_UNAVAILABLE', true],
+    ['transaction aborted', 'ERR_FAUNA_CALL_ABORTED', false],
+    ['permission denied', 'ERR_FAUNA_FUNCTION_DENIED', false],
+    ['invalid ref', 'ERR_FAUNA_SCHEMA_MISSING', false],
+    ['instance not found', 'ERR_FAUNA_BAD_REQUEST', false],
+    ['missing identity', 'ERR_FAUNA_BAD_REQUEST', false],
+  ] as const)('400 call error caused by %s -> %s, transient %s: the cause decides, not the wrapper', async (cause, code, transient) => {
+    const failure = await failureFor((i) => i.reply(400, callErrorBody(cause, `${cause} (test)`), faunaHeaders()));
+    expect(failure).toMatchObject({ code, faunaCode: `call error: ${cause}`, status: 400, transient, description: `${cause} (test)` });
+  });
+
+  it("names the function's refusal in the hint (an Abort's message names the argument), and a mis-set role", async () => {
+    const aborted = await failureFor((i) => i.reply(400, callErrorBody('transaction aborted', 'invalid login arguments: ttl_seconds must be a whole number'), faunaHeaders()));
+    expect(aborted.hint).toMatch(/^the function refused the call \(invalid login arguments: ttl_seconds must be a whole number\); .*npm run setup:fauna/);
+    const denied = await failureFor((i) => i.reply(400, callErrorBody('permission denied', 'Insufficient privileges to perform the action.'), faunaHeaders()));
+    expect(denied.hint).toMatch(/^a function's own role lacks a privilege/);
+  });
+
+  it('reads a call inside a call down to its innermost cause', async () => {
+    const nested = JSON.stringify({
+      errors: [{ position: [], code: 'call error', description: 'outer', cause: [{ position: ['expr'], code: 'call error', description: 'inner', cause: [{ position: [], code: 'instance not unique', description: 'document is not unique.' }] }] }],
+    });
+    expect(await failureFor((i) => i.reply(400, nested, faunaHeaders()))).toMatchObject({ faunaCode: 'call error: instance not unique', transient: true });
+  });
+
+  it('names the setting the refused key came from', async () => {
+    reply401();
+    const failure = await client().query(q.Now()).catch((err: unknown) => classifyFaunaError(err, 'FAUNA_ADMIN_SECRET'));
+    expect((failure as FaunaFailure).hint).toMatch(/^FAUNA_ADMIN_SECRET is not a valid key/);
+    expect((await failureFor(answer(401, 'unauthorized'))).hint).toMatch(/^FAUNA_SECRET is not a valid key/);
   });
 
   it('names the status when Fauna sends no error code', async () => {

@@ -1,4 +1,5 @@
-import { buildLoginQuery, isLoginQueryResult } from '../../actions/fauna-login/login-query';
+import { buildLoginQuery, isLoginQueryResult, loginArguments } from '../../actions/fauna-login/login-query';
+import { LOGIN_ARGUMENT_LIMITS, LOGIN_ARGUMENT_NAMES } from '../../actions/lib/login-contract';
 import { findCalls } from '../support/fauna-wire';
 
 type Json = Record<string, unknown>;
@@ -12,90 +13,60 @@ const facts = {
   auth0UserId: 'auth0|5f7c8ec7c33c6c004bbafe82',
   email: 'ada@example.com',
   name: 'Ada Lovelace',
+  emailVerified: true,
   clientId: 'client-abc',
+  sessionId: 'sess-1',
   ttlSeconds: 3600,
 };
 
-function bindings(tree: Json): Json[] {
-  return tree.let as Json[];
-}
-
-function binding(tree: Json, name: string): unknown {
-  const found = bindings(tree).find((b) => name in b);
-  if (!found) throw new Error(`no binding ${name}`);
-  return found[name];
-}
-
-describe('buildLoginQuery', () => {
-  it('runs the whole login as one Let in a fixed order', () => {
-    const tree = wire(facts);
-    expect(bindings(tree).map((b) => Object.keys(b)[0])).toEqual([
-      'user_set',
-      'existing',
-      'changed',
-      'user',
-      'exp',
-      'jwt',
-      'token',
-    ]);
-    expect(Object.keys((tree.in as Json).object as Json).sort()).toEqual(['exp', 'secret', 'user']);
-  });
-
-  it('finds the user through the unique index on the Auth0 user id', () => {
-    expect(binding(wire(facts), 'user_set')).toEqual({ match: { index: 'users_by_auth0_id' }, terms: facts.auth0UserId });
-  });
-
-  it('writes the user only when missing or changed', () => {
-    const user = binding(wire(facts), 'user') as Json;
-    expect(user.if).toEqual({ is_null: { var: 'existing' } });
-    expect(findCalls(user.then, 'create')).toEqual([{ collection: 'users' }]);
-    expect(user.then).toMatchObject({
-      params: { object: { data: { object: { auth0_id: facts.auth0UserId, email: facts.email, name: facts.name } } } },
-    });
-    expect((user.else as Json).if).toEqual({ var: 'changed' });
-    expect((user.else as Json).else).toEqual({ var: 'existing' });
-    // email and name are compared; the lookup key is not.
-    const compared = findCalls(binding(wire(facts), 'changed'), 'select');
-    expect(compared).toEqual([['data', 'email'], ['data', 'name']]);
-  });
-
-  it('leaves out the profile fields Auth0 does not have', () => {
-    const tree = wire({ auth0UserId: 'github|42', clientId: 'c', ttlSeconds: 60 });
-    const user = binding(tree, 'user') as Json;
-    expect(user.then).toMatchObject({ params: { object: { data: { object: { auth0_id: 'github|42' } } } } });
-    expect(JSON.stringify(user.then)).not.toMatch(/email|name"/);
-    expect((binding(tree, 'changed') as Json).else).toBe(false);
-  });
-
-  it('creates the auth0_jwt document and its token with one expiry', () => {
-    const tree = wire(facts);
-    expect(binding(tree, 'exp')).toEqual({ time_add: { now: null }, offset: 3600, unit: 'seconds' });
-    expect(binding(tree, 'jwt')).toEqual({
-      create: { collection: 'auth0_jwt' },
-      params: {
+describe('buildLoginQuery: the login is one call of the function login', () => {
+  it('calls login with one object of snake_case arguments, nothing else on the wire', () => {
+    expect(wire(facts)).toEqual({
+      call: { function: 'login' },
+      arguments: {
         object: {
-          data: { object: { user: { select: 'ref', from: { var: 'user' } }, exp: { var: 'exp' }, client_id: 'client-abc' } },
-          ttl: { var: 'exp' },
+          auth0_id: facts.auth0UserId,
+          email: facts.email,
+          name: facts.name,
+          email_verified: true,
+          client_id: 'client-abc',
+          session_id: 'sess-1',
+          ttl_seconds: 3600,
         },
       },
     });
-    expect(binding(tree, 'token')).toEqual({
-      create: { tokens: null },
-      params: { object: { instance: { select: 'ref', from: { var: 'jwt' } }, ttl: { var: 'exp' } } },
-    });
-    expect(((tree.in as Json).object as Json).exp).toEqual({ to_seconds: { var: 'exp' } });
+  });
+
+  it('sends what Auth0 does not have as null, every argument named by the contract', () => {
+    const { args, dropped } = loginArguments({ auth0UserId: 'github|42', clientId: 'c', ttlSeconds: 60 });
+    expect(args).toEqual({ auth0_id: 'github|42', email: null, name: null, email_verified: null, client_id: 'c', session_id: null, ttl_seconds: 60 });
+    expect(Object.keys(args)).toEqual([...LOGIN_ARGUMENT_NAMES]);
+    expect(dropped).toEqual([]);
+  });
+
+  it('leaves out an e-mail, name or session id longer than login accepts, and says which', () => {
+    const long = (field: keyof typeof LOGIN_ARGUMENT_LIMITS) => 'x'.repeat(LOGIN_ARGUMENT_LIMITS[field] + 1);
+    const { args, dropped } = loginArguments({ ...facts, email: long('email'), name: long('name'), sessionId: long('session_id') });
+    expect(dropped).toEqual(['email', 'name', 'session_id']);
+    expect(args).toMatchObject({ email: null, name: null, session_id: null, auth0_id: facts.auth0UserId });
+    // At the limit it is kept.
+    const atLimit = 'y'.repeat(LOGIN_ARGUMENT_LIMITS.name);
+    expect(loginArguments({ ...facts, name: atLimit }).args.name).toBe(atLimit);
   });
 
   it('passes user input as data, never as query structure', () => {
     const sneaky = wire({ ...facts, auth0UserId: '{"@ref":"x"}', name: '{"delete":{"collection":"users"}}' });
     expect(findCalls(sneaky, 'delete')).toEqual([]);
-    expect(binding(sneaky, 'user_set')).toMatchObject({ terms: '{"@ref":"x"}' });
+    expect(((sneaky.arguments as Json).object as Json).auth0_id).toBe('{"@ref":"x"}');
   });
 });
 
 describe('isLoginQueryResult', () => {
-  it('accepts only a secret, a whole-second expiry and a known user outcome', () => {
+  it('accepts only a secret, a whole-second expiry, a known user outcome and a whole eviction count', () => {
     expect(isLoginQueryResult({ secret: 's', exp: 1, user: 'created' })).toBe(true);
+    expect(isLoginQueryResult({ secret: 's', exp: 1, user: 'created', evicted: 0 })).toBe(true);
+    expect(isLoginQueryResult({ secret: 's', exp: 1, user: 'created', evicted: 1.5 })).toBe(false);
+    expect(isLoginQueryResult({ secret: 's', exp: 1, user: 'created', evicted: '1' })).toBe(false);
     expect(isLoginQueryResult({ secret: '', exp: 1, user: 'created' })).toBe(false);
     expect(isLoginQueryResult({ secret: 's', exp: 1.5, user: 'created' })).toBe(false);
     expect(isLoginQueryResult({ secret: 's', exp: 1, user: 'deleted' })).toBe(false);

@@ -18,12 +18,16 @@ const SHORTEST_TTL_SECONDS = 60;
  * loads it) with the login key as its FAUNA_SECRET; the Action reaches the fake through the
  * global fetch, so the caller keeps `fake.intercept(TEST_ENDPOINT)` in place.
  */
-export function bundleSignIn(): (auth0Id: string, ttlSeconds: number, ctx: CheckContext) => Promise<string> {
+export function bundleSignIn(): (auth0Id: string, login: { readonly ttlSeconds: number; readonly sessionId?: string }, ctx: CheckContext) => Promise<string> {
   const onExecutePostLogin = loadBundle('fauna-login').exports.onExecutePostLogin as OnExecutePostLogin;
-  return async (auth0Id, ttlSeconds, ctx) => {
+  return async (auth0Id, { ttlSeconds, sessionId }, ctx) => {
     const recorder = recordingPostLoginApi();
+    // The fixture's own session is replaced: an interactive or silent login carries the browser's
+    // Auth0 session, a refresh-token exchange (outside Enterprise plans) none.
+    const { session: _fixtureSession, ...withoutSession } = fixture as unknown as PostLoginEvent;
     const event = {
-      ...(fixture as unknown as PostLoginEvent),
+      ...withoutSession,
+      ...(sessionId === undefined ? {} : { session: { id: sessionId } }),
       user: { ...fixture.user, user_id: auth0Id },
       secrets: {
         FAUNA_SECRET: ctx.keys.login,

@@ -3,7 +3,7 @@ import { createFaunaClient } from '../../../actions/lib/fauna-client';
 import { LOGIN_ACTION_ROLE, REVOKE_ACTION_ROLE } from '../../../actions/lib/schema-names';
 import { SCHEMA } from '../../../fauna/definitions';
 import { buildApplyQuery, fingerprint } from '../../../fauna/plan';
-import type { RoleDefinition } from '../../../fauna/schema';
+import type { FunctionDefinition, RoleDefinition } from '../../../fauna/schema';
 import { FakeFauna } from '../../../fauna-in-process';
 import { runSetup } from '../../../scripts/setup-fauna';
 import { printedKeys } from '../../support/setup-in-process';
@@ -62,7 +62,7 @@ export async function startSecuredFauna(endpoint: string, options: { shared?: bo
   };
 }
 
-// ---- widened roles: the mutations the checks must catch ------------------------------------
+// ---- widened roles and functions: the mutations the checks must catch ----------------------
 
 export function schemaRole(name: string): RoleDefinition {
   const role = SCHEMA.find((def): def is RoleDefinition => def.kind === 'role' && def.name === name);
@@ -71,19 +71,22 @@ export function schemaRole(name: string): RoleDefinition {
 }
 
 type Actions = RoleDefinition['privileges'][number]['actions'];
+type Resource = RoleDefinition['privileges'][number]['resource'];
 
 /** The real role with one privilege's actions changed; every other privilege as defined. */
-export function widenPrivilege(
-  role: RoleDefinition,
-  resource: RoleDefinition['privileges'][number]['resource'],
-  change: (actions: Actions) => Actions,
-): RoleDefinition {
+export function widenPrivilege(role: RoleDefinition, resource: Resource, change: (actions: Actions) => Actions): RoleDefinition {
   const sameResource = (other: typeof resource) => JSON.stringify(other) === JSON.stringify(resource);
   if (!role.privileges.some((p) => sameResource(p.resource))) throw new Error(`role ${role.name} has no privilege on ${JSON.stringify(resource)}`);
   return {
     ...role,
     privileges: role.privileges.map((p) => (sameResource(p.resource) ? { ...p, actions: change(p.actions) } : p)),
   };
+}
+
+/** The real role with a privilege it does not have: what an admin granting "just one more thing" does. */
+export function addPrivilege(role: RoleDefinition, resource: Resource, actions: Actions): RoleDefinition {
+  if (role.privileges.some((p) => JSON.stringify(p.resource) === JSON.stringify(resource))) throw new Error(`role ${role.name} already has a privilege on ${JSON.stringify(resource)}`);
+  return { ...role, privileges: [...role.privileges, { resource, actions }] };
 }
 
 /** `Query(Lambda(params, body))` → `Query(Lambda(params, Not(body)))`: the predicate inverted. */
@@ -94,16 +97,19 @@ export function negatePredicate(predicate: true | Expr | undefined): Expr {
 }
 
 /**
- * Applies `widened` to the database as an admin editing the role by hand would: the rules change,
- * the stored fingerprint still says "as defined", so setup:fauna's plan sees nothing to do and only
- * the security checks can notice.
+ * Applies `widened` (a role or a function) to the database as an admin editing it by hand would:
+ * the rules change, the stored fingerprint still says "as defined", so setup:fauna's plan sees
+ * nothing to do and only the security checks can notice.
  */
 export async function applyByHand(
   endpoint: string,
   fetchImpl: typeof globalThis.fetch,
-  widened: RoleDefinition,
+  widened: RoleDefinition | FunctionDefinition,
 ): Promise<void> {
+  const original = SCHEMA.find((def) => def.kind === widened.kind && def.name === widened.name);
+  if (original === undefined) throw new Error(`no ${widened.kind} ${widened.name} in fauna/`);
   const admin = createFaunaClient({ faunaEndpoint: endpoint, faunaSecret: ADMIN_KEY }, fetchImpl);
   await admin.query(buildApplyQuery([{ definition: widened, action: 'update', reason: 'widened by hand' }], []));
-  await admin.query(q.Update(q.Role(widened.name), { data: { fingerprint: fingerprint(schemaRole(widened.name)) } }));
+  const ref = widened.kind === 'role' ? q.Role(widened.name) : q.Function(widened.name);
+  await admin.query(q.Update(ref, { data: { fingerprint: fingerprint(original) } }));
 }
