@@ -77,7 +77,8 @@
  * - `ToArray`, `ContainsValue`, `All`, `Any`, `Length` (code points) for shape rules
  *   (./value-forms.ts: ConversionFunctions, BasicFunctions, ReduceFunctions, StringFunctions.scala).
  * - Options `tokenCacheMs` (the core's token record cache: a deleted token may authenticate
- *   until its entry expires, while deleting its instance ends it at once) and `fqlV4Disabled`
+ *   until its entry expires, while deleting its instance ends it at once), `keyCacheMs` (the
+ *   core's key cache, doc/Key.scala: a deleted key may authenticate until its entry expires) and `fqlV4Disabled`
  *   (410 `permission denied` after authentication, ext/api/.../fql1/FQL1Routes.scala).
  *
  * - Keys: CurrentToken()/HasCurrentToken() of a key made with CreateKey here is its ref/true; the

@@ -43,6 +43,14 @@ export interface FakeFaunaOptions {
    * instance document lives; the instance is read uncached on every request.
    */
   tokenCacheMs?: number;
+  /**
+   * How long a key record stays cached (default 0: no cache). The core authenticates a key
+   * through its key cache (doc/Key.scala `forKeyLike`: the cached record, refused only when that
+   * record says deleted), refreshed every `cache_key_ttl_seconds` (CoreConfig.scala, default 60)
+   * and invalidated by the node that sees the delete: a deleted key may authenticate elsewhere
+   * until its entry expires. This is that worst case.
+   */
+  keyCacheMs?: number;
   /** Every authenticated request answers 410 `permission denied`, as the core does with `allow_v4_queries` off. */
   fqlV4Disabled?: boolean;
 }
@@ -96,11 +104,14 @@ export class FakeFauna {
   private readonly keySecrets: Record<string, 'admin' | 'server'> | undefined;
   private readonly indexBuildMs: number;
   private readonly tokenCacheMs: number;
+  private readonly keyCacheMs: number;
   private readonly fqlV4Disabled: boolean;
   /** Index name -> when its background build ends (microseconds). */
   private readonly indexBuilds = new Map<string, number>();
   /** Token id -> the token record as first read and when (ms), while `tokenCacheMs` > 0. */
-  private readonly tokenCache = new Map<string, { readonly token: Doc; readonly cachedAt: number }>();
+  private readonly tokenCache: RecordCache = new Map();
+  /** Key id -> the key record as first read and when (ms), while `keyCacheMs` > 0. */
+  private readonly keyCache: RecordCache = new Map();
   private lastTxnMicros = 0;
   private idCounter = 0;
   private readonly tokenSecrets = new Map<string, string>(); // secret -> token id
@@ -113,6 +124,7 @@ export class FakeFauna {
     this.keySecrets = options.secrets;
     this.indexBuildMs = options.indexBuildMs ?? DEFAULT_INDEX_BUILD_MS;
     this.tokenCacheMs = options.tokenCacheMs ?? 0;
+    this.keyCacheMs = options.keyCacheMs ?? 0;
     this.fqlV4Disabled = options.fqlV4Disabled ?? false;
     const configuredAdmin = Object.entries(options.secrets ?? {}).find(([, role]) => role === 'admin')?.[0];
     this.adminSecret = configuredAdmin ?? 'fnFAKE_ADMIN_KEY';
@@ -282,7 +294,7 @@ export class FakeFauna {
     }
     const keyId = this.mintedKeySecrets.get(secret);
     if (keyId !== undefined) {
-      const key = tx.get('#keys', keyId);
+      const key = this.keyRecord(keyId, tx);
       if (key === undefined) return undefined;
       return { rights: rightsOfRole(tx, key.fields.role) ?? { kind: 'none' }, key: key.ref };
     }
@@ -293,14 +305,12 @@ export class FakeFauna {
 
   /** The token record, through the token cache when there is one (Token.getLatestCached). */
   private tokenRecord(tokenId: string, tx: Transaction): Doc | undefined {
-    if (this.tokenCacheMs <= 0) return tx.get('#tokens', tokenId);
-    const now = this.now();
-    const cached = this.tokenCache.get(tokenId);
-    if (cached !== undefined && now - cached.cachedAt < this.tokenCacheMs) return cached.token;
-    const token = tx.get('#tokens', tokenId);
-    if (token === undefined) this.tokenCache.delete(tokenId);
-    else this.tokenCache.set(tokenId, { token, cachedAt: now });
-    return token;
+    return throughCache(this.tokenCache, this.tokenCacheMs, tokenId, this.now(), () => tx.get('#tokens', tokenId));
+  }
+
+  /** The key record, through the key cache when there is one (Key.forKeyLike). */
+  private keyRecord(keyId: string, tx: Transaction): Doc | undefined {
+    return throughCache(this.keyCache, this.keyCacheMs, keyId, this.now(), () => tx.get('#keys', keyId));
   }
 
   /** Index builds whose time has come end: the index becomes active, as the core's build task leaves it. */
@@ -342,6 +352,22 @@ export class FakeFauna {
     const response = signal === undefined ? await answer : await raceAbort(answer, signal);
     return new Response(response.body, { status: response.status, headers: response.headers });
   }
+}
+
+type RecordCache = Map<string, { readonly record: Doc; readonly cachedAt: number }>;
+
+/**
+ * A record as the core's caches serve it (`ttlMs` 0: no cache): the copy first read, until its
+ * entry is `ttlMs` old, whatever happened to the record meanwhile; then read again.
+ */
+function throughCache(cache: RecordCache, ttlMs: number, id: string, now: number, read: () => Doc | undefined): Doc | undefined {
+  if (ttlMs <= 0) return read();
+  const cached = cache.get(id);
+  if (cached !== undefined && now - cached.cachedAt < ttlMs) return cached.record;
+  const record = read();
+  if (record === undefined) cache.delete(id);
+  else cache.set(id, { record, cachedAt: now });
+  return record;
 }
 
 function abortError(): Error {

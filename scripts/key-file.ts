@@ -1,12 +1,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import dotenv from 'dotenv';
 
 /**
  * Where a new secret goes instead of a terminal: a file created for it alone, mode 600, in
  * `.env` syntax (NAME=value lines, so it can be merged into `.env` or loaded by a secret store).
  * Opened before the secret exists (a path that cannot be written is known before a key is made
  * whose secret would then be lost) and filled once it does. setup:fauna's `--key-file` uses it;
- * rotate:keys will too.
+ * so does rotate:keys, which also reads its own file back to resume a rotation (readKeyFile).
  */
 export type KeyFileErrorCode =
   /** The file exists: never overwritten (it may hold the only copy of a live key). */
@@ -14,7 +15,9 @@ export type KeyFileErrorCode =
   /** The file cannot be created there (no such folder, no permission). */
   | 'ERR_KEY_FILE_PATH'
   /** A value cannot be written as one NAME=value line. */
-  | 'ERR_KEY_FILE_VALUE';
+  | 'ERR_KEY_FILE_VALUE'
+  /** An existing key file cannot be read back (permissions, not a file). */
+  | 'ERR_KEY_FILE_READ';
 
 export class KeyFileError extends Error {
   readonly code: KeyFileErrorCode;
@@ -85,4 +88,23 @@ export function discardKeyFile(file: OpenKeyFile): void {
     // Already closed.
   }
   fs.rmSync(file.path, { force: true });
+}
+
+export interface ReadKeyFile {
+  /** Its NAME=value lines (dotenv syntax, as writeKeyFile writes them). */
+  readonly values: Readonly<Record<string, string>>;
+  /** Its first line, without `# `: what wrote it, when, and for which run. */
+  readonly heading: string;
+}
+
+/** Reads a key file back (a rotation resuming); never prints its values. */
+export function readKeyFile(file: string): ReadKeyFile {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new KeyFileError('ERR_KEY_FILE_READ', `cannot read ${file} (${(err as NodeJS.ErrnoException).code ?? 'error'}); check it exists and is readable`);
+  }
+  const first = text.split('\n', 1)[0] ?? '';
+  return { values: dotenv.parse(text), heading: first.replace(/^#\s*/, '') };
 }

@@ -18,11 +18,10 @@ import { sha256 } from './deploy/bundles';
 import { DeployRefusedError } from './deploy/deploy-refused';
 import { DEPLOY_CREDENTIAL, maskSecrets, readAuth0Credentials, readEnvironment, secretValues, type EnvBag } from './deploy/environment';
 import { SMOKE_SCOPES, compareScopes } from './deploy/scopes';
-import { claimName, formatResult, revokeEvent, runSmoke, smokeEvent } from './deploy/smoke';
+import { DEFAULT_SMOKE_EVENT, claimName, formatResult, revokeEvent, runSmoke, smokeEvent } from './deploy/smoke';
 import { LOGIN_ACTION, REPO_ROOT, REVOKE_ACTION, readTenantFile, type BindingSpec, type TriggerId } from './deploy/tenant-file';
 import { connectManagementApi } from './deploy/tenant-state';
 
-const DEFAULT_EVENT = path.join(REPO_ROOT, 'scripts/fixtures/post-login-event.json');
 const USAGE = 'Usage: npm run smoke:tenant [-- --event <post-login-event.json>] [-- --without-revocation]';
 
 /** This checkout's build of each Action, by sha256; undefined where dist/ has none. */
@@ -55,7 +54,7 @@ async function smoke(argv: readonly string[], env: EnvBag): Promise<number> {
     const ours = list.filter((b) => names.has(b.action_name));
     if (ours.length > 0) triggers[trigger] = ours;
   }
-  const loginEvent = JSON.parse(fs.readFileSync(values.event ? path.resolve(values.event) : DEFAULT_EVENT, 'utf8')) as Record<string, unknown>;
+  const loginEvent = JSON.parse(fs.readFileSync(values.event ? path.resolve(values.event) : DEFAULT_SMOKE_EVENT, 'utf8')) as Record<string, unknown>;
   console.log(`Checking ${credentials.domain}...`);
   const { client, scopes } = await connectManagementApi(credentials, DEPLOY_CREDENTIAL);
   for (const line of compareScopes(scopes, SMOKE_SCOPES, 'smoke:tenant').lines) console.log(line);

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -92,6 +93,15 @@ export function staleSources(root: string, bundleFile: string): string[] {
     .map(({ file }) => path.relative(root, file));
 }
 
+/** `git rev-parse HEAD` of the checkout at `root`; undefined outside git. */
+export function checkoutHead(root: string): string | undefined {
+  try {
+    return execFileSync('git', ['rev-parse', 'HEAD'], { cwd: root, stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim();
+  } catch {
+    return undefined;
+  }
+}
+
 export interface Provenance {
   /** The checkout's commit (`git rev-parse HEAD`), undefined outside git. */
   readonly head: string | undefined;
@@ -118,4 +128,26 @@ export function provenanceProblems(bundle: Pick<CheckedBundle, 'action' | 'heade
     problems.push(`${bundle.action}: sources changed since the build (${provenance.stale.join(', ')}); build again (drop --skip-build), or pass --allow-dirty`);
   }
   return problems;
+}
+
+export interface CheckedBundles {
+  /** By Action name: each bundle that passed checkBundle. */
+  readonly bundles: Map<string, CheckedBundle>;
+  /** Why a bundle cannot be sent at all (checkBundle's problems). */
+  readonly problems: readonly string[];
+  /** Why a bundle is not provably this checkout's commit (provenanceProblems), for `--allow-dirty` to overrule. */
+  readonly provenance: readonly string[];
+}
+
+/** checkBundle for each Action, then provenanceProblems against the checkout's `head`: what deploy:tenant and rotate:keys send. */
+export function checkBundles(root: string, actions: readonly ActionSpec[], keywordNames: readonly string[], head: string | undefined): CheckedBundles {
+  const bundles = new Map<string, CheckedBundle>();
+  const problems: string[] = [];
+  for (const action of actions) {
+    const checked = checkBundle(root, action, keywordNames);
+    problems.push(...checked.problems);
+    if (checked.bundle) bundles.set(action.name, checked.bundle);
+  }
+  const provenance = problems.length > 0 ? [] : [...bundles.values()].flatMap((b) => provenanceProblems(b, { head, stale: staleSources(root, b.file) }));
+  return { bundles, problems, provenance };
 }

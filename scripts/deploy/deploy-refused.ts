@@ -46,6 +46,14 @@ export class DeployRefusedError extends Error {
   }
 }
 
+/** An SDK or deploy-cli failure, short: the status and Auth0's message when there is one. */
+export function failureText(err: unknown): string {
+  if (!(err instanceof Error)) return String(err);
+  const { statusCode, body } = err as { statusCode?: unknown; body?: unknown };
+  const message = typeof body === 'object' && body !== null && typeof (body as { message?: unknown }).message === 'string' ? (body as { message: string }).message : err.message;
+  return `${typeof statusCode === 'number' ? `HTTP ${statusCode}: ` : ''}${message}`.slice(0, 500);
+}
+
 /**
  * What a failed request says about where it went and why, for an admin: the host and the
  * network cause (`getaddrinfo ENOTFOUND …`, `connect ECONNREFUSED …`), never a request body.

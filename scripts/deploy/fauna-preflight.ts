@@ -79,7 +79,9 @@ function judgeFailure(check: PreflightCheck, err: unknown, endpoint: string): st
   const status = err.requestResult.statusCode;
   const error = firstError(err);
   const code = text(error?.code);
-  if (status === 401) return `${key} is not a valid key for FAUNA_ENDPOINT (401 unauthorized): create it with npm run setup:fauna and set it`;
+  if (status === 401) {
+    return `${key} is not a valid key for FAUNA_ENDPOINT (401 unauthorized): create it with npm run setup:fauna and set it (after npm run rotate:keys, set the new values from its key file: the old keys are deleted)`;
+  }
   if (status === 403) {
     return `${key} may not call ${fn} (403 permission denied): ${SETUP}, and check ${check.keyVariable} holds the key made for ${check.action}`;
   }

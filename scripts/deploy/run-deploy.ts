@@ -3,9 +3,9 @@ import type { Management, ManagementClient } from 'auth0';
 import type { FetchLike } from '../../actions/lib/fauna-client';
 import type { SettingName } from '../../actions/lib/settings';
 import { mergeBindings, bindAction, unwritableBindings } from './bindings';
-import { checkBundle, provenanceProblems, staleSources, type CheckedBundle } from './bundles';
+import { checkBundles, checkoutHead, type CheckedBundle } from './bundles';
 import { deployOneAction } from './deploy-action';
-import { DeployRefusedError, type DeployErrorCode } from './deploy-refused';
+import { DeployRefusedError, failureText, type DeployErrorCode } from './deploy-refused';
 import {
   DEPLOY_CREDENTIAL,
   childEnvironment,
@@ -41,6 +41,7 @@ import {
   type TriggerId,
 } from './tenant-file';
 import { connectManagementApi, listActions, listBindings, toBindingSpecs } from './tenant-state';
+import { usageExit } from '../usage-exit';
 
 /** What deploy:tenant is given; tests replace the build, git, the importer and Fauna's fetch. */
 export interface DeployDependencies {
@@ -75,24 +76,6 @@ function defaultBuild(root: string): () => void {
       ]);
     }
   };
-}
-
-function defaultGitHead(root: string): () => string | undefined {
-  return () => {
-    try {
-      return execFileSync('git', ['rev-parse', 'HEAD'], { cwd: root, stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim();
-    } catch {
-      return undefined;
-    }
-  };
-}
-
-/** An SDK or deploy-cli failure, short: the status and Auth0's message when there is one. */
-function failureText(err: unknown): string {
-  if (!(err instanceof Error)) return String(err);
-  const { statusCode, body } = err as { statusCode?: unknown; body?: unknown };
-  const message = typeof body === 'object' && body !== null && typeof (body as { message?: unknown }).message === 'string' ? (body as { message: string }).message : err.message;
-  return `${typeof statusCode === 'number' ? `HTTP ${statusCode}: ` : ''}${message}`.slice(0, 500);
 }
 
 /** Which Actions to deploy, and the revocation rule: revoke-fauna-secrets goes wherever fauna-login goes. */
@@ -147,21 +130,13 @@ function readSettingsOrRefuse(ctx: Context, actions: readonly ActionSpec[]): { c
   return { credentials: credentials.credentials, settings: values, names };
 }
 
-function checkBundles(ctx: Context, actions: readonly ActionSpec[], names: readonly string[], refuse: (e: DeployRefusedError) => void): Map<string, CheckedBundle> {
+function checkBuiltBundles(ctx: Context, actions: readonly ActionSpec[], names: readonly string[], refuse: (e: DeployRefusedError) => void): Map<string, CheckedBundle> {
   if (!ctx.options.skipBuild) {
     ctx.say('Building the Actions (npm run build, without any key in its environment)...');
     (ctx.deps.build ?? defaultBuild(ctx.root))();
   }
-  const bundles = new Map<string, CheckedBundle>();
-  const problems: string[] = [];
-  for (const action of actions) {
-    const checked = checkBundle(ctx.root, action, names);
-    problems.push(...checked.problems);
-    if (checked.bundle) bundles.set(action.name, checked.bundle);
-  }
+  const { bundles, problems, provenance } = checkBundles(ctx.root, actions, names, (ctx.deps.gitHead ?? (() => checkoutHead(ctx.root)))());
   if (problems.length > 0) throw new DeployRefusedError('ERR_DEPLOY_BUNDLE', 'Refusing to deploy; nothing was sent to Auth0', problems);
-  const head = (ctx.deps.gitHead ?? defaultGitHead(ctx.root))();
-  const provenance = [...bundles.values()].flatMap((b) => provenanceProblems(b, { head, stale: staleSources(ctx.root, b.file) }));
   for (const bundle of bundles.values()) ctx.say(`${bundle.action}: ${bundle.bytes} bytes, sha256 ${bundle.sha256}, "${bundle.header}"`);
   if (provenance.length > 0) {
     if (ctx.options.allowDirty) for (const p of provenance) ctx.say(`Deploying anyway (--allow-dirty): ${p}`);
@@ -275,7 +250,7 @@ async function deployTenant(ctx: Context): Promise<number> {
 
   const { actions, triggers, skipped } = chooseActions(ctx);
   const { credentials, settings, names } = readSettingsOrRefuse(ctx, actions);
-  const bundles = checkBundles(ctx, actions, names, refuse);
+  const bundles = checkBuiltBundles(ctx, actions, names, refuse);
   const precheck = buildImportFile(actions, triggers, settings);
   if (!precheck.file) throw new DeployRefusedError('ERR_DEPLOY_TENANT_FILE', 'Refusing to deploy; nothing was sent to Auth0', precheck.problems);
   await preflightFauna(ctx, actions, settings, refuse);
@@ -396,15 +371,8 @@ export async function runDeploy(argv: readonly string[], deps: DeployDependencie
   // deploy-cli's logger reads AUTH0_LOG when it loads; nothing of this run may print request bodies.
   clearDebugLogging();
   const parsed = parseDeployOptions(argv);
-  if ('help' in parsed) {
-    deps.out(USAGE);
-    return 0;
-  }
-  if ('problem' in parsed) {
-    deps.err(`ERR_USAGE: ${parsed.problem}`);
-    deps.err(USAGE);
-    return 2;
-  }
+  const early = usageExit(parsed, USAGE, deps);
+  if (early !== undefined || !('options' in parsed)) return early ?? 2;
   const secrets = secretValues(deps.env);
   const ctx: Context = {
     options: parsed.options,

@@ -21,6 +21,13 @@ export const SMOKE_SCOPES: readonly ScopeUse[] = [
   { scope: 'create:actions', usedFor: 'test-run each Action (POST …/actions/{id}/test)' },
 ];
 
+/** rotate:keys deploys new versions and test-runs them with the deploy's credential. */
+export const ROTATE_SCOPES: readonly ScopeUse[] = [
+  { scope: 'read:actions', usedFor: 'read each Action, its draft and its deployed version' },
+  { scope: 'create:actions', usedFor: 'deploy each new version holding the new key (POST …/actions/{id}/deploy), and test-run it (POST …/actions/{id}/test)' },
+  { scope: 'update:actions', usedFor: "write the new key into each Action's secrets (PATCH …/actions/{id})" },
+];
+
 /** revoke:user's own credential: each step runs only when its scope is granted. */
 export const REVOKE_USER_SCOPES: readonly ScopeUse[] = [
   { scope: 'delete:sessions', usedFor: "end the user's Auth0 sessions (DELETE /api/v2/users/{id}/sessions; Enterprise plans)" },

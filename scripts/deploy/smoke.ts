@@ -1,10 +1,11 @@
+import path from 'node:path';
 import type { ManagementClient, Management } from 'auth0';
 import { SECRET_CLAIM } from '../../actions/fauna-login/claims';
 import { readSettings } from '../../actions/lib/settings';
 import { sha256 } from './bundles';
 import type { EnvBag } from './environment';
 import { hasUndeployedDraft } from './plan';
-import type { ActionSpec, BindingSpec, TriggerId, TriggerBindings } from './tenant-file';
+import { REPO_ROOT, type ActionSpec, type BindingSpec, type TriggerId, type TriggerBindings } from './tenant-file';
 import { listActions, listBindings } from './tenant-state';
 
 export interface SmokeResult {
@@ -265,6 +266,9 @@ export async function runSmoke(client: ManagementClient, expect: SmokeExpectatio
 export function formatResult(result: SmokeResult): string {
   return `${result.ok ? 'PASS' : 'FAIL'}  ${result.check}${result.detail ? ` (${result.detail})` : ''}`;
 }
+
+/** The post-login event the test runs start from (smoke:tenant's `--event` replaces it). */
+export const DEFAULT_SMOKE_EVENT = path.join(REPO_ROOT, 'scripts/fixtures/post-login-event.json');
 
 /** The user the smoke test run logs in as: easy to recognise (and delete) in Fauna. */
 export const SMOKE_USER_ID = 'auth0|auth0-fauna-smoke-test';

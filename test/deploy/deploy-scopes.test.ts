@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { DEPLOY_SCOPES, REVOKE_USER_SCOPES, SMOKE_SCOPES, compareScopes } from '../../scripts/deploy/scopes';
+import { DEPLOY_SCOPES, REVOKE_USER_SCOPES, ROTATE_SCOPES, SMOKE_SCOPES, compareScopes } from '../../scripts/deploy/scopes';
 import { deployInProcess } from './support/deploy-in-process';
 import { DEPLOY_GRANT, REVOKE_CLIENT_ID, REVOKE_CLIENT_SECRET, REVOKE_GRANT, TEST_CLIENT_ID, TEST_CLIENT_SECRET, documentedScope } from './support/fake-tenant';
 import { REPO_ROOT } from './support/deploy-env';
@@ -93,13 +93,14 @@ describe('compareScopes', () => {
 describe('docs/deploy-and-operate.md', () => {
   const doc = fs.readFileSync(path.join(REPO_ROOT, 'docs/deploy-and-operate.md'), 'utf8');
   /** The scope table: `| credential | \`scope\` | … |` rows. */
-  const rows = [...doc.matchAll(/^\| (deploy:tenant|smoke:tenant|revoke:user) \| `([a-z_:]+)` \|/gm)].map((m) => [m[1], m[2]]);
+  const rows = [...doc.matchAll(/^\| (deploy:tenant|smoke:tenant|rotate:keys|revoke:user) \| `([a-z_:]+)` \|/gm)].map((m) => [m[1], m[2]]);
 
   it('lists exactly the scopes each command asks for, and the test tenant grants exactly those', () => {
     const table = (command: string) => rows.filter(([c]) => c === command).map(([, scope]) => scope);
     expect(table('deploy:tenant')).toEqual(DEPLOY_SCOPES.map((u) => u.scope));
     expect(table('smoke:tenant')).toEqual(SMOKE_SCOPES.map((u) => u.scope));
     expect(table('revoke:user')).toEqual(REVOKE_USER_SCOPES.map((u) => u.scope));
+    expect(table('rotate:keys')).toEqual(ROTATE_SCOPES.map((u) => u.scope));
     expect([...DEPLOY_GRANT]).toEqual(DEPLOY_SCOPES.map((u) => u.scope));
     expect([...REVOKE_GRANT]).toEqual(REVOKE_USER_SCOPES.map((u) => u.scope));
   });

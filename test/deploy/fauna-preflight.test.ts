@@ -52,7 +52,7 @@ describe('the Fauna preflight', () => {
 
   it('names a key Fauna does not know', async () => {
     const { login } = await preflight('ready', { login: 'fnPREFLIGHT-unknown-key', revoke: REVOKE_KEY });
-    expect(login).toEqual({ ok: false, problem: "FAUNA_SECRET (fauna-login's key) is not a valid key for FAUNA_ENDPOINT (401 unauthorized): create it with npm run setup:fauna and set it" });
+    expect(login).toEqual({ ok: false, problem: "FAUNA_SECRET (fauna-login's key) is not a valid key for FAUNA_ENDPOINT (401 unauthorized): create it with npm run setup:fauna and set it (after npm run rotate:keys, set the new values from its key file: the old keys are deleted)" });
   });
 
   it('refuses a function that accepts arguments it must refuse, or refuses them in another way', async () => {

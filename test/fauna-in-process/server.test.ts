@@ -304,6 +304,41 @@ describe('FakeFauna token cache', () => {
   });
 });
 
+describe('FakeFauna key cache', () => {
+  async function keyOf(built: FakeUnderTest): Promise<{ id: string; secret: string }> {
+    await built.query(ADMIN, q.CreateRole({ name: 'cached_key_role', privileges: [] }));
+    const key = await built.query<{ ref: { id: string }; secret: string }>(ADMIN, q.CreateKey({ role: q.Role('cached_key_role') }));
+    return { id: key.ref.id, secret: key.secret };
+  }
+
+  it('without a cache (the default) a deleted key is refused at once', async () => {
+    const built = fakeUnderTest();
+    const key = await keyOf(built);
+    expect(await built.query(key.secret, q.HasCurrentToken())).toBe(true);
+    await built.query(ADMIN, q.Delete(q.Ref(q.Keys(), key.id)));
+    expect((await built.failure(key.secret, q.Now())).status).toBe(401);
+  });
+
+  it('with keyCacheMs, a deleted key that was used authenticates until its entry expires, then 401', async () => {
+    const built = fakeUnderTest({ keyCacheMs: 60_000 });
+    const key = await keyOf(built);
+    expect(await built.query(key.secret, q.HasCurrentToken())).toBe(true);
+    await built.query(ADMIN, q.Delete(q.Ref(q.Keys(), key.id)));
+    expect(await built.query(ADMIN, q.Exists(q.Ref(q.Keys(), key.id)))).toBe(false);
+    built.advance(59_999);
+    expect(await built.query(key.secret, q.HasCurrentToken())).toBe(true);
+    built.advance(1);
+    expect((await built.failure(key.secret, q.Now())).status).toBe(401);
+  });
+
+  it('with keyCacheMs, a deleted key never used before is refused at once: nothing was cached', async () => {
+    const built = fakeUnderTest({ keyCacheMs: 60_000 });
+    const key = await keyOf(built);
+    await built.query(ADMIN, q.Delete(q.Ref(q.Keys(), key.id)));
+    expect((await built.failure(key.secret, q.Now())).status).toBe(401);
+  });
+});
+
 describe('FakeFauna with FQL v4 switched off', () => {
   it('answers every authenticated request 410 permission denied as the core does, and a bad secret still 401', async () => {
     const off = fakeUnderTest({ fqlV4Disabled: true });

@@ -42,8 +42,12 @@ const BUILTINS = new Set([...builtinModules, ...builtinModules.map((m) => `node:
  */
 export function loadBundle(action: string): LoadedBundle {
   assertFreshBundle(action);
+  return loadBundleCode(action, fs.readFileSync(bundlePath(action), 'utf8'));
+}
+
+/** loadBundle for code held elsewhere (a version the fake tenant deployed), as if it were dist/'s file. */
+export function loadBundleCode(action: string, code: string): LoadedBundle {
   const file = bundlePath(action);
-  const code = fs.readFileSync(file, 'utf8');
   const required: string[] = [];
   const realRequire = Module.createRequire(file);
   const sandboxRequire = (id: string): unknown => {

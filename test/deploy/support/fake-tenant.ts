@@ -60,6 +60,8 @@ export interface SeedAction {
   code?: string;
   runtime?: string;
   secrets?: string[];
+  /** The seeded secrets' values, by name (default 'seeded'); the API never returns them. */
+  secretValues?: Record<string, string>;
   /** Deployed (with a current version) unless false. */
   deployed?: boolean;
   status?: FakeAction['status'];
@@ -108,6 +110,25 @@ export interface TenantSeed {
    * tenant holds this list instead, by Action name, as when another admin changed it meanwhile.
    */
   surprises?: { bindingsAfterWrite?: Record<string, string[]> };
+}
+
+/** What POST /actions/actions/{id}/test runs: the Action's DRAFT, as Auth0's test endpoint does. */
+export interface TestRunRequest {
+  readonly action: string;
+  readonly code: string;
+  /** The draft's secret values, by name. */
+  readonly secrets: Readonly<Record<string, string>>;
+  /** The event sent as `payload`. */
+  readonly payload: unknown;
+}
+
+export interface FakeTenantHooks {
+  /** Called for every request, after its answer. */
+  readonly onRecord?: (request: RecordedRequest) => void;
+  /** Answers the test endpoint by running the draft (over `testResults`); `{status, body}` as Auth0 answers. */
+  readonly runTest?: (run: TestRunRequest) => Promise<{ status: number; body: unknown }>;
+  /** Told when an Action's new version is deployed, with that version's secret values (what new executions get). */
+  readonly onDeploy?: (action: string, version: FakeVersion, secrets: Readonly<Record<string, string>>) => void;
 }
 
 export interface RecordedRequest {
@@ -180,12 +201,20 @@ export class FakeTenant {
   private serial = 0;
   private clock = Date.UTC(2025, 5, 1, 12, 0, 0);
   private readonly onRecord: ((request: RecordedRequest) => void) | undefined;
+  private readonly runTest: FakeTenantHooks['runTest'];
+  private readonly onDeploy: FakeTenantHooks['onDeploy'];
+  /** Secret values, never in an answer: each Action's draft (by Action id) and each version's (by version id). */
+  private readonly draftValues = new Map<string, Record<string, string>>();
+  private readonly versionValues = new Map<string, Record<string, string>>();
   private readonly noMatch = (req: { method?: string; path?: string; href?: string; options?: { href?: string } }) => {
     this.record({ method: req.method ?? 'GET', path: req.href ?? req.path ?? req.options?.href ?? '?', query: {}, body: undefined, unmatched: true });
   };
 
-  constructor(seed: TenantSeed = {}, onRecord?: (request: RecordedRequest) => void) {
-    this.onRecord = onRecord;
+  constructor(seed: TenantSeed = {}, hooks: FakeTenantHooks | ((request: RecordedRequest) => void) = {}) {
+    const given = typeof hooks === 'function' ? { onRecord: hooks } : hooks;
+    this.onRecord = given.onRecord;
+    this.runTest = given.runTest;
+    this.onDeploy = given.onDeploy;
     this.seed = seed;
     this.clients = seed.clients ?? {
       [TEST_CLIENT_ID]: { secret: TEST_CLIENT_SECRET, scopes: [...DEPLOY_GRANT] },
@@ -199,7 +228,7 @@ export class FakeTenant {
         code: s.code ?? 'exports.onExecutePostLogin = async () => {};',
         runtime: s.runtime ?? 'node22',
         dependencies: [],
-        secrets: (s.secrets ?? []).map((name) => ({ name, value: 'seeded' })),
+        secrets: (s.secrets ?? []).map((name) => ({ name, value: s.secretValues?.[name] ?? 'seeded' })),
       });
       action.status = s.status ?? 'built';
       if (s.deployed !== false) this.deploy(action);
@@ -238,6 +267,7 @@ export class FakeTenant {
     for (const method of ['get', 'post', 'patch', 'put', 'delete'] as const) {
       scope[method](/.*/).reply(handler(method.toUpperCase()));
     }
+    nock.emitter.removeListener('no match', this.noMatch);
     nock.emitter.on('no match', this.noMatch);
     return this;
   }
@@ -246,6 +276,41 @@ export class FakeTenant {
   uninstall(): void {
     nock.emitter.removeListener('no match', this.noMatch);
     nock.cleanAll();
+  }
+
+  /**
+   * The same tenant as a `fetch` for its origin (no nock): what a script given this as its global
+   * fetch sends to the tenant's host is answered here; anything else goes to `other`.
+   */
+  fetchFor(other: typeof globalThis.fetch): typeof globalThis.fetch {
+    return async (input, init) => {
+      const url = new URL(typeof input === 'string' ? input : input instanceof URL ? input.href : input.url);
+      if (url.origin !== ORIGIN) return other(input, init);
+      const headers: Record<string, string> = {};
+      new Headers(init?.headers).forEach((value, name) => {
+        headers[name] = value;
+      });
+      const [status, body] = await this.handle((init?.method ?? 'GET').toUpperCase(), `${url.pathname}${url.search}`, parseBody(init?.body ?? ''), headers);
+      const text = body === '' || body === undefined ? null : JSON.stringify(body);
+      return new Response(status === 204 ? null : text, { status, headers: { 'content-type': 'application/json' } });
+    };
+  }
+
+  /** Fails the next matching request(s) from now on, as `failures` in the seed does from the start. */
+  inject(failure: InjectedFailure): void {
+    this.failures.push({ ...failure, times: failure.times ?? 1 });
+  }
+
+  /** The secret values the Action's deployed version holds (what runs), by name; undefined when nothing is deployed. */
+  deployedSecretValues(name: string): Readonly<Record<string, string>> | undefined {
+    const version = this.byName(name)?.deployed_version;
+    return version === undefined ? undefined : this.versionValues.get(version.id);
+  }
+
+  /** The secret values of the Action's draft (what the test endpoint runs), by name. */
+  draftSecretValues(name: string): Readonly<Record<string, string>> | undefined {
+    const action = this.byName(name);
+    return action === undefined ? undefined : this.draftValues.get(action.id);
   }
 
   byName(name: string): FakeAction | undefined {
@@ -270,17 +335,17 @@ export class FakeTenant {
     this.onRecord?.(request);
   }
 
-  private handle(method: string, uri: string, body: unknown, headers: Record<string, string | string[] | undefined>): Reply {
+  private async handle(method: string, uri: string, body: unknown, headers: Record<string, string | string[] | undefined>): Promise<Reply> {
     const url = new URL(uri, ORIGIN);
     const path = decodeURIComponent(url.pathname);
     const request: RecordedRequest = { method, path, query: Object.fromEntries(url.searchParams), body };
-    const reply = this.answer(method, url, path, body, headers);
+    const reply = await this.answer(method, url, path, body, headers);
     request.status = reply[0];
     this.record(request);
     return reply;
   }
 
-  private answer(method: string, url: URL, path: string, body: unknown, headers: Record<string, string | string[] | undefined>): Reply {
+  private answer(method: string, url: URL, path: string, body: unknown, headers: Record<string, string | string[] | undefined>): Reply | Promise<Reply> {
     if (path === '/oauth/token' && method === 'POST') return this.token(body);
     if (!path.startsWith('/api/v2/')) return error(404, 'Not found', 'not_found');
     const auth = String(headers.authorization ?? headers.Authorization ?? '');
@@ -307,7 +372,7 @@ export class FakeTenant {
     return [200, { access_token: `token-for-${String(b.client_id)}`, token_type: 'Bearer', expires_in: 86400, scope: client.scopes.join(' ') }];
   }
 
-  private route(method: string, url: URL, path: string, body: unknown): Reply {
+  private route(method: string, url: URL, path: string, body: unknown): Reply | Promise<Reply> {
     const trimmed = path.replace(/\/$/, '');
     const page = Number(url.searchParams.get('page') ?? 0);
     const perPage = Number(url.searchParams.get('per_page') ?? 50);
@@ -345,6 +410,10 @@ export class FakeTenant {
       if (method === 'PATCH' && !m[2]) return this.update(action, body);
       if (method === 'POST' && m[2] === '/deploy') return this.deployReply(action);
       if (method === 'POST' && m[2] === '/test') {
+        if (this.runTest !== undefined) {
+          const run = this.runTest({ action: action.name, code: action.code, secrets: { ...this.draftValues.get(action.id) }, payload: (body as { payload?: unknown } | undefined)?.payload });
+          return run.then((result): Reply => [result.status, result.body]);
+        }
         const result = this.seed.testResults?.[action.name] ?? this.seed.testResults?.['*'] ?? { status: 200, body: { payload: {} } };
         return [result.status, result.body];
       }
@@ -389,6 +458,7 @@ export class FakeTenant {
       updated_at: at,
     };
     this.actions.push(action);
+    this.draftValues.set(action.id, Object.fromEntries(fields.secrets.map((s) => [s.name, String(s.value)])));
     return action;
   }
 
@@ -454,6 +524,7 @@ export class FakeTenant {
     if (Array.isArray(b.supported_triggers)) action.supported_triggers = b.supported_triggers as TriggerRef[];
     if (Array.isArray(b.secrets)) {
       action.secrets = (b.secrets as { name: string }[]).map((s) => ({ name: s.name, updated_at: at }));
+      this.draftValues.set(action.id, Object.fromEntries((b.secrets as { name: string; value?: unknown }[]).map((s) => [s.name, String(s.value)])));
     }
     action.status = 'pending';
     action.all_changes_deployed = false;
@@ -482,7 +553,10 @@ export class FakeTenant {
       action: { id: action.id, name: action.name, supported_triggers: action.supported_triggers, all_changes_deployed: true, created_at: action.created_at, updated_at: at },
     };
     action.deployed_version = version;
+    const values = { ...this.draftValues.get(action.id) };
+    this.versionValues.set(version.id, values);
     action.all_changes_deployed = true;
+    this.onDeploy?.(action.name, version, values);
     return version;
   }
 
