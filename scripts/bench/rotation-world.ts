@@ -1,9 +1,5 @@
-import { query as q } from 'faunadb';
-import { createFaunaClient } from '../../actions/lib/fauna-client';
 import { FakeFauna } from '../../fauna-in-process';
 import { applyProjectSchema } from '../../fauna-in-process/project-schema';
-import { SCHEMA } from '../../fauna/definitions';
-import { LOGIN_ACTION, REVOKE_ACTION } from '../../fauna/roles';
 import { FakeTenant, TEST_CLIENT_ID, TEST_CLIENT_SECRET, TEST_DOMAIN, type FakeTenantHooks, type TenantSeed } from '../../test/deploy/support/fake-tenant';
 import { bundle } from '../../test/deploy/support/deploy-env';
 import { runTestEndpoint } from './auth0-runtime';
@@ -43,32 +39,12 @@ export interface RotationWorldOptions {
   readonly seed?: (seed: TenantSeed) => TenantSeed;
 }
 
-/**
- * Until the schema declares the `login` and `revoke_user` functions the deploy's preflight calls
- * (the keys-and-revocation work), stand-ins refusing bad arguments as they will, callable by the
- * two Action roles. A no-op once fauna/ declares them.
- */
-async function preflightStandIns(fake: FakeFauna): Promise<void> {
-  if (SCHEMA.some((d) => d.kind === 'function' && d.name === 'login')) return;
-  const admin = createFaunaClient({ faunaEndpoint: ROTATION_FAUNA_ENDPOINT, faunaSecret: ROTATION_ADMIN_KEY }, fake.fetch);
-  const stands = [
-    { fn: 'login', role: LOGIN_ACTION.name, prefix: 'invalid login arguments:' },
-    { fn: 'revoke_user', role: REVOKE_ACTION.name, prefix: 'invalid revoke arguments:' },
-  ];
-  for (const { fn, role, prefix } of stands) {
-    await admin.query(q.CreateFunction({ name: fn, body: q.Query(q.Lambda('args', q.Abort(`${prefix} stand-in`))) }));
-    const { privileges } = await admin.query<{ privileges: unknown[] }>(q.Get(q.Role(role)));
-    await admin.query(q.Update(q.Role(role), { privileges: [...privileges, { resource: q.Function(fn), actions: { call: true } }] }));
-  }
-}
-
 export async function rotationWorld(options: RotationWorldOptions = {}): Promise<RotationWorld> {
   const fauna = new FakeFauna({ secrets: { [ROTATION_ADMIN_KEY]: 'admin' }, keyCacheMs: options.keyCacheMs, ...(options.now ? { now: options.now } : {}) });
   const applied = await applyProjectSchema(fauna, {
     adminSecret: ROTATION_ADMIN_KEY,
     keys: options.shared ? ['create-shared-key'] : ['create-action-key', 'create-revoke-key'],
   });
-  await preflightStandIns(fauna);
   const login = applied.keys[options.shared ? 'create-shared-key' : 'create-action-key'] ?? '';
   const revoke = applied.keys[options.shared ? 'create-shared-key' : 'create-revoke-key'] ?? '';
   const settings = { FAUNA_ENDPOINT: ROTATION_FAUNA_ENDPOINT, CLAIM_NAMESPACE: ROTATION_NAMESPACE, ALLOWED_CLIENT_IDS: ROTATION_CLIENTS.join(',') };
