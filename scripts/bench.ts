@@ -3,7 +3,9 @@
  * round trips of the built Action bundles, the cap on live logins (login against the previous
  * query; 10,000 logins of one user, then a revocation), each next to a baseline measured in the
  * same run; what an app's browser bundle pays for the helper and the driver, beside
- * auth0-spa-js; and the latency the server-side mode adds (one hop through examples/server).
+ * auth0-spa-js; the latency the server-side mode adds (one hop through examples/server); and
+ * logins through the built Action while rotate:keys replaces its keys (failed logins: must be 0),
+ * beside the same rotation deleting the old keys with no wait.
  * Writes the figures to bench/results.json and renders from them both bench/RESULTS.md and the
  * table in docs/benchmarks.md, so the two always show the same run. Figures only: nothing here
  * fails on a timing. `npm run bench -- --render` re-renders both from results.json, measuring
@@ -26,6 +28,7 @@ import { LOGIN_BUNDLE, renderReadmeSummary, renderResults, withReadmeSummary, ty
 import { compareRoundTrips } from './bench/round-trips';
 import { sameRequestAsNaive } from './bench/wire-equivalence';
 import { ensureNode22 } from './runtime/node22';
+import { DEFAULT_ROTATION_SOAK, runRotationSoak } from './bench/rotation-soak';
 
 const COLD_LOAD_PROCESSES = 30;
 const LOGINS = 1_000;
@@ -114,6 +117,8 @@ async function main(): Promise<void> {
     const appBundle = await measureAppBundle();
     step(`server-side mode: ${SERVER_HOP_REQUESTS} notes queries straight to Fauna and ${SERVER_HOP_REQUESTS} through examples/server, interleaved`);
     const serverHop = await compareServerHop({ requests: SERVER_HOP_REQUESTS });
+    step(`key rotation under load: ${DEFAULT_ROTATION_SOAK.concurrency} logins at a time while rotate:keys replaces the keys, then the no-wait baseline`);
+    const rotationSoak = await runRotationSoak(DEFAULT_ROTATION_SOAK);
 
     const cpus = os.cpus();
     const figures: BenchFigures = {
@@ -134,6 +139,7 @@ async function main(): Promise<void> {
       auth0RuntimeColdLoad,
       appBundle,
       serverHop,
+      rotationSoak,
     };
     fs.mkdirSync(path.dirname(FIGURES_FILE), { recursive: true });
     fs.writeFileSync(FIGURES_FILE, `${JSON.stringify(figures, null, 2)}\n`);

@@ -5,11 +5,16 @@
  * outcome breaks the ON_FAUNA_ERROR policy, 2 on a bad option.
  *
  *   npm run soak -- --logins 500 --concurrency 8 --policy continue --rate-503 0.1
+ *
+ * `npm run soak -- --rotation`: logins through the built Action while rotate:keys replaces its
+ * keys (scripts/bench/rotation-soak.ts), then the no-wait baseline; exits 1 unless rotate:keys
+ * failed no login.
  */
 import { parseArgs } from 'node:util';
 import { FAULT_KINDS, checkFaultRates, type FaultKind } from './bench/fault-injection';
 import { formatSoakReport } from './bench/soak-report';
 import { DEFAULT_SOAK_OPTIONS, runSoak, soakProblems, type SoakOptions } from './bench/soak-run';
+import { DEFAULT_ROTATION_SOAK, formatRotationSoakReport, rotationSoakProblems, runRotationSoak } from './bench/rotation-soak';
 
 const rateOption = (kind: FaultKind) => `rate-${kind}`;
 
@@ -24,6 +29,7 @@ function usage(): string {
     `  --timeout-ms N       FAUNA_TIMEOUT_MS given to the Action, 100..9000 (${d.timeoutMs})`,
     `  --seed N             seed of the fault and user draws (${d.seed})`,
     `  --commit-window-ms N hold Fauna commits this long while first logins race; 0 = off (${d.commitWindowMs})`,
+    `  --rotation           instead: logins while rotate:keys replaces the keys (${DEFAULT_ROTATION_SOAK.concurrency} in flight), then the no-wait baseline`,
     ...FAULT_KINDS.map((k) => `  --${rateOption(k).padEnd(19)}share of requests that meet this fault (${d.rates[k]})`),
   ].join('\n');
 }
@@ -81,6 +87,17 @@ export function parseSoakArgs(argv: readonly string[]): SoakOptions {
 }
 
 async function main(): Promise<void> {
+  if (process.argv.slice(2).includes('--rotation')) {
+    if (process.argv.length > 3) {
+      process.stderr.write(`soak: --rotation takes no other option\n${usage()}\n`);
+      process.exitCode = 2;
+      return;
+    }
+    const report = await runRotationSoak();
+    process.stdout.write(`${formatRotationSoakReport(report)}\n`);
+    process.exitCode = rotationSoakProblems(report).length === 0 ? 0 : 1;
+    return;
+  }
   let options: SoakOptions;
   try {
     options = parseSoakArgs(process.argv.slice(2));

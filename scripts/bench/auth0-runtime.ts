@@ -16,8 +16,10 @@ import type { PostLoginApi, PostLoginEvent } from '../../actions/types/auth0-act
 
 type Handler = (event: Record<string, unknown>, api: unknown) => Promise<void>;
 
-interface RunningVersion {
+export interface RunningVersion {
   readonly number: number;
+  /** When the deploy happened (ms on the runtime's clock); the first version counts as always there. */
+  readonly deployedAt: number;
   readonly secrets: Readonly<Record<string, string>>;
   /** When executions starting from now on get it (ms on the runtime's clock). */
   readonly effectiveAt: number;
@@ -86,11 +88,18 @@ export class ActionRuntime {
 
   /** The fake tenant's onDeploy hook: a new version, reaching new executions after the propagation delay. */
   readonly deployed = (action: string, version: FakeVersion, secrets: Readonly<Record<string, string>>): void => {
+    // Only ours run here; the tenant's other Actions (an audit Action, say) are not modelled.
+    if (!(action in HANDLERS)) return;
     const list = this.versions.get(action) ?? [];
-    const effectiveAt = list.length === 0 ? Number.NEGATIVE_INFINITY : this.now() + this.options.propagationMs;
-    list.push({ number: version.number, secrets: { ...secrets }, effectiveAt, handler: handlerOf(action, version.code) });
+    const deployedAt = list.length === 0 ? Number.NEGATIVE_INFINITY : this.now();
+    list.push({ number: version.number, secrets: { ...secrets }, deployedAt, effectiveAt: deployedAt + this.options.propagationMs, handler: handlerOf(action, version.code) });
     this.versions.set(action, list);
   };
+
+  /** Every version of the Action deployed so far, oldest first. */
+  history(action: string): readonly RunningVersion[] {
+    return this.versions.get(action) ?? [];
+  }
 
   /** The version an execution starting now runs. */
   versionNow(action: string): RunningVersion {

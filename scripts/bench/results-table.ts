@@ -5,6 +5,7 @@ import type { ColdLoadComparison } from './cold-load';
 import type { LoginCostReport } from './login-cost';
 import type { RoundTripReport } from './round-trips';
 import type { ServerHopReport } from './server-hop';
+import type { RotationSoakReport, RotationSoakRun } from './rotation-soak';
 
 export interface BundleFigures {
   readonly name: string;
@@ -42,6 +43,8 @@ export interface BenchFigures {
   readonly appBundle: AppBundleFigures;
   /** The same notes query straight to Fauna (browser mode) and through the server-side example. */
   readonly serverHop: ServerHopReport;
+  /** Logins through the built Action while rotate:keys replaces its keys, and the no-wait baseline. */
+  readonly rotationSoak: RotationSoakReport;
 }
 
 export const LOGIN_BUNDLE = 'fauna-login';
@@ -97,6 +100,7 @@ export function evaluateTargets(f: BenchFigures): Target[] {
       met: newUser.ownCpuUs.median < 1000 && returningUser.ownCpuUs.median < 1000,
     },
     ...capTargets(f.capAndRevoke),
+    rotationTarget(f.rotationSoak),
     {
       target: 'same FQL request as the naive bundle (size work changes nothing on the wire)',
       measured: f.sameRequestAsNaive ? 'identical request body' : 'bodies differ',
@@ -130,6 +134,56 @@ function capTargets(c: CapAndRevokeReport): Target[] {
       met: m.afterRevoke.refused === m.afterRevoke.checked && m.newestLiveBefore === c.cap,
     },
   ];
+}
+
+function rotationRun(r: RotationSoakReport, variant: RotationSoakRun['variant']): RotationSoakRun {
+  const run = r.runs.find((x) => x.variant === variant);
+  if (run === undefined) throw new Error(`the rotation soak figures hold no "${variant}" run`);
+  return run;
+}
+
+function rotationTarget(r: RotationSoakReport): Target {
+  const ours = rotationRun(r, 'rotate:keys');
+  const naive = rotationRun(r, 'no wait');
+  return {
+    target: 'no failed login while rotate:keys replaces the keys under load',
+    measured: `${ours.failedLogins} of ${int(ours.logins)} failed (${int(ours.loginsDuringRotation)} during the rotation); deleting with no wait: ${int(naive.failedLogins)} of ${int(naive.logins)}`,
+    met: ours.failedLogins === 0,
+  };
+}
+
+/** The rotation soak's section of bench/RESULTS.md. */
+function renderRotation(r: RotationSoakReport): string {
+  const o = r.options;
+  const rows = r.runs.map((run) => [
+    run.variant === 'rotate:keys' ? '`rotate:keys`' : 'baseline: delete the old keys as soon as the new ones are proven',
+    `${int(run.waitMs)}`,
+    int(run.logins),
+    int(run.loginsDuringRotation),
+    `**${int(run.failedLogins)}**`,
+    `${int(run.onOldVersion)} / ${int(run.onNewVersion)}`,
+    int(run.inFlightAtDeploy),
+    int(run.startedOnOldAfterDeploy),
+    int(run.onOldKeyAtDelete),
+    `${ms(run.loginMs.median)} / ${ms(run.loginMs.p99)}`,
+  ]);
+  const runs = table(
+    ['rotation', 'wait before deleting (ms)', 'logins', 'during the rotation', 'failed', 'on the old / new version', 'old-version logins in flight at the deploy', 'old-version logins started after it', 'old-version logins running at the delete', 'login median / p99 (ms)'],
+    rows,
+  );
+  return `## Key rotation under load (\`npm run soak -- --rotation\`)
+
+${o.concurrency} logins at a time (${o.users} users) run through the built \`fauna-login\` while
+\`rotate:keys\` (scripts/rotate/) replaces both keys: against the fake tenant and the in-process
+Fauna, each Fauna answer delayed ${o.faunaLatencyMs[0]}-${o.faunaLatencyMs[1]} ms. Each deployed version runs in its own instances with
+its own secrets (scripts/bench/auth0-runtime.ts): a login runs to its end on the version it
+started on, and new logins start on a new version only ${int(o.propagationMs)} ms after its deploy. Times are
+scaled down from a tenant's: the Actions' \`FAUNA_TIMEOUT_MS\` is ${int(o.timeoutMs)} ms and the wait
+${int(o.timeoutMs)} + ${int(o.marginMs)} ms, as the command waits the longest budget plus its margin. A failed login is one
+that got no Fauna secret (\`ON_FAUNA_ERROR=deny\`: denied). The baseline, in the same run, is
+the same rotation without the wait.
+
+${runs}`;
 }
 
 /** The cap's section of bench/RESULTS.md. */
@@ -331,6 +385,8 @@ session, builds the helper's session from it and runs the query.
 ${hopTable}
 
 ${renderCap(f.capAndRevoke)}
+
+${renderRotation(f.rotationSoak)}
 `;
 }
 
@@ -422,6 +478,12 @@ export function renderReadmeSummary(f: BenchFigures): string {
             f.capAndRevoke.manyLogins.revoke.requests <= 2 &&
             f.capAndRevoke.manyLogins.afterRevoke.refused === f.capAndRevoke.manyLogins.afterRevoke.checked,
         )}`,
+      ],
+      [
+        'logins failed while `rotate:keys` replaces the keys under load',
+        `${rotationRun(f.rotationSoak, 'rotate:keys').failedLogins} of ${int(rotationRun(f.rotationSoak, 'rotate:keys').logins)}`,
+        `${int(rotationRun(f.rotationSoak, 'no wait').failedLogins)} of ${int(rotationRun(f.rotationSoak, 'no wait').logins)} deleting the old keys with no wait`,
+        `0: ${met(rotationRun(f.rotationSoak, 'rotate:keys').failedLogins === 0)}`,
       ],
       [
         `login with ${roundTrips.roundTripMs} ms per Fauna round trip, median`,

@@ -35,6 +35,8 @@ export interface RotationWorldOptions {
   readonly shared?: boolean;
   /** Tenant hooks besides the test endpoint's (onDeploy, onRecord). */
   readonly hooks?: Omit<FakeTenantHooks, 'runTest'>;
+  /** FAUNA_TIMEOUT_MS, set in the environment and deployed to both Actions; default unset (the Actions' 5 s). */
+  readonly timeoutMs?: number;
   /** Changes to the tenant seed (e.g. another build deployed). */
   readonly seed?: (seed: TenantSeed) => TenantSeed;
 }
@@ -47,7 +49,8 @@ export async function rotationWorld(options: RotationWorldOptions = {}): Promise
   });
   const login = applied.keys[options.shared ? 'create-shared-key' : 'create-action-key'] ?? '';
   const revoke = applied.keys[options.shared ? 'create-shared-key' : 'create-revoke-key'] ?? '';
-  const settings = { FAUNA_ENDPOINT: ROTATION_FAUNA_ENDPOINT, CLAIM_NAMESPACE: ROTATION_NAMESPACE, ALLOWED_CLIENT_IDS: ROTATION_CLIENTS.join(',') };
+  const timeout: Record<string, string> = options.timeoutMs === undefined ? {} : { FAUNA_TIMEOUT_MS: String(options.timeoutMs) };
+  const settings = { FAUNA_ENDPOINT: ROTATION_FAUNA_ENDPOINT, CLAIM_NAMESPACE: ROTATION_NAMESPACE, ALLOWED_CLIENT_IDS: ROTATION_CLIENTS.join(','), ...timeout };
   const seed: TenantSeed = {
     actions: [
       { name: 'audit-login', supported_triggers: postLogin },
@@ -55,15 +58,15 @@ export async function rotationWorld(options: RotationWorldOptions = {}): Promise
         name: 'fauna-login',
         supported_triggers: postLogin,
         code: bundle('fauna-login'),
-        secrets: ['FAUNA_SECRET', 'FAUNA_ENDPOINT', 'CLAIM_NAMESPACE', 'ALLOWED_CLIENT_IDS'],
+        secrets: ['FAUNA_SECRET', 'FAUNA_ENDPOINT', 'CLAIM_NAMESPACE', 'ALLOWED_CLIENT_IDS', ...Object.keys(timeout)],
         secretValues: { FAUNA_SECRET: login, ...settings },
       },
       {
         name: 'revoke-fauna-secrets',
         supported_triggers: postChangePassword,
         code: bundle('revoke-fauna-secrets'),
-        secrets: ['FAUNA_SECRET', 'FAUNA_ENDPOINT'],
-        secretValues: { FAUNA_SECRET: revoke, FAUNA_ENDPOINT: ROTATION_FAUNA_ENDPOINT },
+        secrets: ['FAUNA_SECRET', 'FAUNA_ENDPOINT', ...Object.keys(timeout)],
+        secretValues: { FAUNA_SECRET: revoke, FAUNA_ENDPOINT: ROTATION_FAUNA_ENDPOINT, ...timeout },
       },
     ],
     bindings: {
