@@ -24,7 +24,7 @@ export interface ScriptRun {
  * `.env` text is given for it.
  */
 export async function runScript(
-  script: 'deploy-tenant' | 'smoke-tenant',
+  script: 'deploy-tenant' | 'smoke-tenant' | 'rotate-keys',
   args: readonly string[],
   options: {
     env: Record<string, string>;
