@@ -2,9 +2,9 @@ import { DEFAULT_ROTATION_SOAK, formatRotationSoakReport, rotationSoakProblems, 
 
 // Logins through the built login Action while rotate:keys replaces the keys (npm test builds
 // first), then the same rotation deleting the old keys at once. It asserts counts, never a
-// timing: the Actions get a 4 s Fauna budget, far above a login's time even on a loaded machine,
+// timing: the Actions get the default 5 s Fauna budget, far above a login's time even on a loaded machine,
 // so a login fails only for the key it holds; the propagation (1 s) stays well inside the wait.
-const SHORT = { ...DEFAULT_ROTATION_SOAK, concurrency: 8, users: 50, warmupLogins: 100, tailLogins: 100, timeoutMs: 4000, marginMs: 1500, propagationMs: 1000 };
+const SHORT = { ...DEFAULT_ROTATION_SOAK, concurrency: 8, users: 50, warmupLogins: 100, tailLogins: 100, timeoutMs: 5000, marginMs: 1500, propagationMs: 1000 };
 
 describe('rotation soak: logins through the built Action while rotate:keys replaces the keys', () => {
   jest.setTimeout(120_000);
