@@ -5,6 +5,7 @@
  * sent this query itself, with direct privileges on users, logins and tokens, and no cap.
  */
 import { query as q, type Expr } from 'faunadb';
+import { isLoginQueryResult } from '../../actions/fauna-login/login-query';
 import { AUTH0_JWT_COLLECTION, USERS_BY_AUTH0_ID_INDEX, USERS_COLLECTION } from '../../actions/lib/schema-names';
 
 /** What a login tells us about the user, already validated. */
@@ -77,14 +78,5 @@ export function buildDirectLoginQuery(facts: DirectLoginFacts): Expr {
   );
 }
 
-export function isDirectLoginResult(value: unknown): value is DirectLoginResult {
-  if (typeof value !== 'object' || value === null) return false;
-  const v = value as Record<string, unknown>;
-  return (
-    typeof v.secret === 'string' &&
-    v.secret !== '' &&
-    typeof v.exp === 'number' &&
-    Number.isInteger(v.exp) &&
-    (v.user === 'created' || v.user === 'updated' || v.user === 'unchanged')
-  );
-}
+/** Its answer has the shape `login`'s has without `evicted`: one validator for both. */
+export const isDirectLoginResult: (value: unknown) => value is DirectLoginResult = isLoginQueryResult;
