@@ -63,6 +63,17 @@ export function readFaunaLogin(claims: IdTokenClaims | undefined, namespace: str
   return { secret, expiresAt: Math.round(exp * 1000) };
 }
 
+/**
+ * When the ID token was issued (`iat`, NumericDate seconds), in epoch ms; undefined when the
+ * claims carry none or an implausible one. The login Action mints the secret as the token is
+ * issued, so this is when the secret's lifetime began.
+ */
+export function readIssuedAt(claims: IdTokenClaims | undefined): number | undefined {
+  const iat = claims?.iat;
+  if (typeof iat !== 'number' || !Number.isFinite(iat) || iat <= 0 || iat >= LARGEST_PLAUSIBLE_NUMERIC_DATE) return undefined;
+  return Math.round(iat * 1000);
+}
+
 /** The account an ID token is about: its issuer and subject. */
 export interface Account {
   readonly iss: string | undefined;

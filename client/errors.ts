@@ -18,6 +18,8 @@ export type FaunaClientErrorCode =
   | 'ERR_SECRET_REJECTED'
   /** The session was logged out (here or in another tab): create a new one after the next login. */
   | 'ERR_LOGGED_OUT'
+  /** The app closed the session with `close()` (e.g. a component unmounted); its logins were not ended. */
+  | 'ERR_SESSION_CLOSED'
   /**
    * Fresh claims (a renewal, or another tab's login) are of another account than the session's
    * first login (`iss`/`sub`), or have no `sub`: the session is closed, nothing sent with them.

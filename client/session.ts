@@ -2,7 +2,7 @@ import faunadb, { type Client, type ExprArg, type QueryOptions } from 'faunadb';
 import { createFaunaClient, type FetchLike } from '../actions/lib/fauna-client';
 import { END_ALL_LOGINS_FUNCTION, END_LOGIN_FUNCTION } from '../actions/lib/schema-names';
 import { parseFaunaEndpoint } from '../actions/lib/setting-parsers';
-import { normalizeNamespace, readAccount, readFaunaLogin, type Account, type FaunaLogin, type IdTokenClaims } from './claims';
+import { normalizeNamespace, readAccount, readFaunaLogin, readIssuedAt, type Account, type FaunaLogin, type IdTokenClaims } from './claims';
 import { FaunaClientError } from './errors';
 import { openTabSync, type TabMessage, type TabSync } from './tab-sync';
 
@@ -58,8 +58,10 @@ export interface FaunaSessionOptions {
   readonly onClose?: (reason: FaunaClientError) => void;
   /**
    * The BroadcastChannel through which the app's tabs tell each other about logouts and logins;
-   * default `auth0-fauna:<namespace>`, `false` for none. Without BroadcastChannel (old runtimes)
-   * each tab learns at its next renewal.
+   * default `auth0-fauna:<namespace>` in a browser page, none where there is no `window` (Node,
+   * workers: in Node one channel spans the whole process, so a server's users would close each
+   * other's sessions); `false` for none. Without BroadcastChannel (old runtimes) each tab learns
+   * at its next renewal.
    */
   readonly tabSync?: string | false;
 }
@@ -126,7 +128,7 @@ function resolveOptions(options: FaunaSessionOptions): SessionSettings {
     fetch: fetchImpl,
     onRenewError: options.onRenewError,
     onClose: options.onClose,
-    tabSync: tabSync ?? `auth0-fauna:${namespace}`,
+    tabSync: tabSync ?? (typeof window === 'undefined' ? false : `auth0-fauna:${namespace}`),
   };
 }
 
@@ -138,6 +140,9 @@ const accountChanged = (why: string): FaunaClientError =>
     'ERR_ACCOUNT_CHANGED',
     `${why}: this session stays with the account it was created for and is now closed; no request was sent with the other account's secret. Clear the login cache and start over (FaunaSession.fromClaims after the next login)`,
   );
+
+const closedByApp = (): FaunaClientError =>
+  new FaunaClientError('ERR_SESSION_CLOSED', 'the app closed this session (close()) without logging out; its logins stay valid: create a new session with FaunaSession.fromClaims');
 
 const loggedOut = (where: string): FaunaClientError =>
   new FaunaClientError('ERR_LOGGED_OUT', `the app was logged out ${where}; after the next login create a new session with FaunaSession.fromClaims`);
@@ -163,11 +168,11 @@ export class FaunaSession {
   private closed: { readonly reason: FaunaClientError; readonly ended: Promise<void> } | undefined;
   private readonly tabs: TabSync | undefined;
 
-  private constructor(first: FaunaLogin, account: Account, settings: SessionSettings) {
+  private constructor(first: FaunaLogin, issuedAt: number | undefined, account: Account, settings: SessionSettings) {
     this.settings = settings;
     this.account = account;
     // An already expired login is accepted: the first query renews it.
-    this.current = this.hold(first);
+    this.current = this.hold(first, issuedAt);
     this.lastExpiresAt = first.expiresAt;
     this.tabs = settings.tabSync === false ? undefined : openTabSync(settings.tabSync, (message) => this.heardFromTab(message));
     this.tabs?.post({ type: 'auth0-fauna:login', iss: account.iss, sub: account.sub });
@@ -177,7 +182,7 @@ export class FaunaSession {
   static fromClaims(claims: IdTokenClaims | undefined, options: FaunaSessionOptions): FaunaSession {
     const settings = resolveOptions(options);
     const login = readFaunaLogin(claims, settings.namespace);
-    return new FaunaSession(login, readAccount(claims as IdTokenClaims), settings);
+    return new FaunaSession(login, readIssuedAt(claims), readAccount(claims as IdTokenClaims), settings);
   }
 
   /** Epoch ms at which the current secret expires. */
@@ -185,12 +190,12 @@ export class FaunaSession {
     return this.lastExpiresAt;
   }
 
-  /** True once the session is closed: logout(), another tab's logout, or another account. */
+  /** True once the session is closed: logout(), close(), another tab's logout, or another account. */
   get loggedOut(): boolean {
     return this.closed !== undefined;
   }
 
-  /** Why the session closed (ERR_LOGGED_OUT, ERR_ACCOUNT_CHANGED), or undefined while open. */
+  /** Why the session closed (ERR_LOGGED_OUT, ERR_ACCOUNT_CHANGED, ERR_SESSION_CLOSED), or undefined while open. */
   get closedReason(): FaunaClientError | undefined {
     return this.closed?.reason;
   }
@@ -246,17 +251,46 @@ export class FaunaSession {
     if (this.closed !== undefined) return this.closed.ended;
     const everywhere = options.everywhere === true;
     this.tabs?.post({ type: 'auth0-fauna:logout', everywhere });
-    return this.close(loggedOut(everywhere ? 'everywhere' : 'in this tab'), everywhere ? () => this.endEverywhere() : () => this.endHeldLogins());
+    return this.shutDown(loggedOut(everywhere ? 'everywhere' : 'in this tab'), everywhere ? () => this.endEverywhere() : () => this.endHeldLogins());
   }
 
-  private hold(login: FaunaLogin): HeldLogin {
-    const now = this.settings.now();
-    const lifetime = Math.max(0, login.expiresAt - now);
+  /**
+   * Stops using the session WITHOUT ending its logins: its tab channel closes at once and every
+   * later call rejects with ERR_SESSION_CLOSED; `onClose` is not called. For a component that
+   * unmounts, or code that hands the same claims to a new session (the login stays valid for it).
+   * To end the logins, use logout().
+   */
+  close(): void {
+    if (this.closed !== undefined) return;
+    this.tabs?.close();
+    void this.shutDown(closedByApp(), async () => undefined);
+  }
+
+  /**
+   * Checks ID token claims the app got by itself (e.g. after auth0-react's `user` changed, or a
+   * token fetched outside `renew`) against the session's account. Claims of another account (or
+   * without a `sub`) close the session as a renewal bringing them would: ERR_ACCOUNT_CHANGED, its
+   * own logins ended, `onClose` told, the other account's secret never read. Returns whether the
+   * session is still open. No claims at all change nothing.
+   */
+  checkAccount(claims: IdTokenClaims | undefined): boolean {
+    if (this.closed !== undefined) return false;
+    const problem = this.otherAccount(claims);
+    if (problem !== undefined) this.closeBy(accountChanged(`the app's current claims are ${problem}`));
+    return this.closed === undefined;
+  }
+
+  private hold(login: FaunaLogin, issuedAt: number | undefined): HeldLogin {
+    // The lifetime runs from when the Action minted the secret (the ID token's iat), not from when
+    // this session got it: claims handed over part-way through their life (a remount, a server's
+    // request) are then renewed on time. An iat the local clock sees in the future counts as now.
+    const start = issuedAt === undefined ? this.settings.now() : Math.min(issuedAt, this.settings.now());
+    const lifetime = Math.max(0, login.expiresAt - start);
     const held: HeldLogin = {
       secret: login.secret,
       expiresAt: login.expiresAt,
-      // A short-lived secret (FAUNA_SECRET_TTL under 2 × renewBeforeMs) is renewed half-way,
-      // not on every query.
+      // A short-lived secret (FAUNA_SECRET_TTL under 2 × renewBeforeMs) is renewed half-way
+      // through its life, not on every query.
       renewAt: login.expiresAt - Math.min(this.settings.renewBeforeMs, lifetime / 2),
       client: createFaunaClient({ faunaSecret: login.secret, faunaEndpoint: this.settings.endpoint }, this.settings.fetch),
     };
@@ -276,7 +310,7 @@ export class FaunaSession {
    * with `reason`. The returned promise is the ending's; when nobody waits for it (another tab,
    * another account) its failure is not an unhandled rejection.
    */
-  private close(reason: FaunaClientError, end: () => Promise<void>): Promise<void> {
+  private shutDown(reason: FaunaClientError, end: () => Promise<void>): Promise<void> {
     this.current = undefined;
     const ended = (async () => {
       // A renewal in flight still brings a login of this account: wait, so it is ended too.
@@ -291,7 +325,7 @@ export class FaunaSession {
   /** Closed by something other than this page's logout(): tell the app. */
   private closeBy(reason: FaunaClientError): void {
     if (this.closed !== undefined) return;
-    void this.close(reason, () => this.endHeldLogins()).catch(() => undefined);
+    void this.shutDown(reason, () => this.endHeldLogins()).catch(() => undefined);
     this.settings.onClose?.(reason);
   }
 
@@ -348,7 +382,7 @@ export class FaunaSession {
     // Before anything else of the claims is read: a secret of another account is never held.
     const problem = this.otherAccount(claims);
     if (problem !== undefined) {
-      const err = accountChanged(problem);
+      const err = accountChanged(`renew() gave ${problem}`);
       this.closeBy(err);
       throw err;
     }
@@ -365,7 +399,7 @@ export class FaunaSession {
     if (previous !== undefined && fresh.secret === previous.secret) {
       throw this.renewalFailed("renew() returned the secret already held: it must fetch a new ID token (getTokenSilently({ cacheMode: 'off' })), not the cached one", undefined);
     }
-    const held = this.hold(fresh);
+    const held = this.hold(fresh, readIssuedAt(claims));
     this.retryRenewalAt = 0;
     // A logout that began meanwhile still ends this login (it waits for the renewal).
     if (this.closed === undefined) {
@@ -379,10 +413,10 @@ export class FaunaSession {
   private otherAccount(claims: IdTokenClaims | undefined): string | undefined {
     // No claims at all is a failed renewal (ERR_RENEW_FAILED), not another account.
     if (claims === undefined || claims === null || typeof claims !== 'object') return undefined;
-    if (typeof claims.sub !== 'string' || claims.sub === '') return 'renew() gave claims without a sub';
-    if (claims.sub !== this.account.sub) return 'renew() gave claims of another account (sub differs: another login in this browser, or linked accounts)';
+    if (typeof claims.sub !== 'string' || claims.sub === '') return 'claims without a sub';
+    if (claims.sub !== this.account.sub) return 'claims of another account (sub differs: another login in this browser, or linked accounts)';
     const iss = typeof claims.iss === 'string' ? claims.iss : undefined;
-    if (iss !== this.account.iss) return 'renew() gave claims from another issuer (iss differs)';
+    if (iss !== this.account.iss) return 'claims from another issuer (iss differs)';
     return undefined;
   }
 
@@ -446,7 +480,7 @@ export class FaunaSession {
     } catch (err) {
       throw failed(err);
     }
-    const held = this.hold(live);
+    const held = this.hold(live, undefined);
     this.takeHeldLogins();
     try {
       await endAll(held);

@@ -175,6 +175,31 @@ describe('a logout reaches every tab (BroadcastChannel)', () => {
     await Promise.all([tab1.logout().catch(() => undefined), sameAccount.logout(), tab2.logout()]);
   });
 
+  it('by default opens no channel where there is no window (in Node one channel spans the process: a server\'s users)', async () => {
+    expect(typeof window).toBe('undefined');
+    const alice = sessionOf(await fx.login('auth0|alice'), () => fx.login('auth0|alice'), { tabSync: undefined });
+    const bob = sessionOf(await fx.login('auth0|bob'), () => fx.login('auth0|bob'), { tabSync: undefined });
+    await bob.logout();
+    for (let turn = 0; turn < 20; turn += 1) await new Promise((resolve) => setImmediate(resolve));
+    expect(alice.loggedOut).toBe(false);
+    expect(await statusOf(fx.minted[0] as string)).toBe(200);
+  });
+
+  it('by default uses auth0-fauna:<namespace> in a browser page (where there is a window)', async () => {
+    const scope = globalThis as { window?: unknown };
+    scope.window = globalThis;
+    try {
+      const told: string[] = [];
+      const tab1 = sessionOf(await fx.login('auth0|alice'), () => fx.login('auth0|alice'), { tabSync: undefined, onClose: (r) => told.push(r.code) });
+      const named = sessionOf(await fx.login('auth0|alice'), () => fx.login('auth0|alice'), { tabSync: `auth0-fauna:${NAMESPACE}` });
+      await named.logout();
+      await settled(() => tab1.loggedOut);
+      expect(told).toEqual(['ERR_LOGGED_OUT']);
+    } finally {
+      delete scope.window;
+    }
+  });
+
   it('keeps to itself with tabSync false', async () => {
     const name = channel();
     const alone = sessionOf(await fx.login('auth0|alice'), () => fx.login('auth0|alice'), { tabSync: false });
@@ -182,6 +207,56 @@ describe('a logout reaches every tab (BroadcastChannel)', () => {
     await other.logout();
     for (let turn = 0; turn < 20; turn += 1) await new Promise((resolve) => setImmediate(resolve));
     expect(alone.loggedOut).toBe(false);
+  });
+});
+
+describe('close(): the app stops a session without logging out (a component unmounts)', () => {
+  it('closes its channel at once, refuses later calls with ERR_SESSION_CLOSED, and leaves the login valid', async () => {
+    const name = `test-close-${randomUUID()}`;
+    const closeChannel = jest.spyOn(BroadcastChannel.prototype, 'close');
+    try {
+      const told: string[] = [];
+      const claims = await fx.login('auth0|alice');
+      const session = sessionOf(claims, () => fx.login('auth0|alice'), { tabSync: name, onClose: (r) => told.push(r.code) });
+      expect(closeChannel).not.toHaveBeenCalled();
+      session.close();
+      expect(closeChannel).toHaveBeenCalledTimes(1);
+      expect(session.loggedOut).toBe(true);
+      for (const later of [session.query(WHO_AM_I), session.renewNow()]) {
+        expect(((await rejectionOf(later)) as FaunaClientError).code).toBe('ERR_SESSION_CLOSED');
+      }
+      session.close();
+      expect(closeChannel).toHaveBeenCalledTimes(1);
+      // Not a logout: nothing ended, nobody told; a new session of the same claims goes on.
+      expect(told).toEqual([]);
+      expect(await statusOf(secretOf(claims))).toBe(200);
+      const next = sessionOf(claims, () => fx.login('auth0|alice'));
+      expect(await next.query(q.Select(['data', 'auth0_id'], q.Get(WHO_AM_I)))).toBe('auth0|alice');
+    } finally {
+      closeChannel.mockRestore();
+    }
+  });
+});
+
+describe('checkAccount(): claims the app got by itself', () => {
+  it("another account's claims close the session as a renewal bringing them would; their secret is never sent", async () => {
+    const told: string[] = [];
+    const alice = await fx.login('auth0|alice');
+    const session = sessionOf(alice, () => fx.login('auth0|alice'), { onClose: (r) => told.push(r.code) });
+    expect(session.checkAccount(undefined)).toBe(true);
+    expect(session.checkAccount({ ...(await fx.login('auth0|alice')) })).toBe(true);
+    expect(session.loggedOut).toBe(false);
+
+    const bob = await fx.login('auth0|bob');
+    expect(session.checkAccount(bob)).toBe(false);
+    expect(told).toEqual(['ERR_ACCOUNT_CHANGED']);
+    expect(session.closedReason?.message).toMatch(/current claims are claims of another account/);
+    expect(((await rejectionOf(session.query(WHO_AM_I))) as FaunaClientError).code).toBe('ERR_ACCOUNT_CHANGED');
+    await settled(() => bearers.includes(secretOf(alice)));
+    expect(await statusOf(secretOf(alice))).toBe(401);
+    expect(bearers).not.toContain(secretOf(bob));
+    expect(await statusOf(secretOf(bob))).toBe(200);
+    expect(session.checkAccount(alice)).toBe(false);
   });
 });
 

@@ -48,7 +48,8 @@ export async function createLoginFixture(): Promise<LoginFixture> {
     async login(user = 'auth0|alice', ttlSeconds = 3600) {
       const result = await admin.query<LoginQueryResult>(buildLoginQuery({ auth0UserId: user, name: user, clientId: 'spa', ttlSeconds }));
       minted.push(result.secret);
-      return { iss: ISSUER, sub: user, aud: 'spa', ...loginClaims(NAMESPACE, result.secret, result.exp) };
+      // iat: the ID token is issued as the Action mints the secret.
+      return { iss: ISSUER, sub: user, aud: 'spa', iat: Math.floor(clock.now / 1000), ...loginClaims(NAMESPACE, result.secret, result.exp) };
     },
     clientFor: (secret) => createFaunaClient({ faunaEndpoint: TEST_ENDPOINT, faunaSecret: secret }, fake.fetch),
     async revokeAllLogins() {

@@ -114,6 +114,55 @@ describe('FaunaSession.query', () => {
     expect(renewCalls).toBe(1);
   });
 
+  it("times claims handed over part-way through their life from the ID token's iat (a remount, a server's request)", async () => {
+    // FAUNA_SECRET_TTL=60, default renewBeforeMs: renewal is due half-way, 30 s after the mint.
+    const claims = await fx.login('auth0|alice', 60);
+    const options = {
+      endpoint: TEST_ENDPOINT,
+      namespace: NAMESPACE,
+      now: () => fx.clock.now,
+      fetch: recordingFetch(fx.fake.fetch, bearers),
+      renew: async () => {
+        renewCalls += 1;
+        return fx.login('auth0|alice', 60);
+      },
+      tabSync: false as const,
+    };
+    fx.clock.now += 25_000;
+    await caller(FaunaSession.fromClaims(claims, options));
+    expect(renewCalls).toBe(0);
+    // A new session 40 s into the secret's life: due already (timed from when this session got
+    // the claims, it would wait until 50 s, and a new session per request would never renew).
+    fx.clock.now += 15_000;
+    const later = FaunaSession.fromClaims(claims, options);
+    expect(await caller(later)).toBe('auth0|alice');
+    expect(renewCalls).toBe(1);
+    expect(bearers.at(-1)).toBe(fx.minted[1]);
+    // The renewed claims carry their own iat: the next renewal is half-way through their life.
+    fx.clock.now += 29_000;
+    await caller(later);
+    expect(renewCalls).toBe(1);
+    fx.clock.now += 2_000;
+    await caller(later);
+    expect(renewCalls).toBe(2);
+  });
+
+  it('without an iat, or with one the local clock sees in the future, times the lifetime from now', async () => {
+    const claims = await fx.login('auth0|alice', 60);
+    fx.clock.now += 40_000;
+    for (const iat of [undefined, Math.floor(fx.clock.now / 1000) + 600, 'yesterday']) {
+      const session = await sessionFor({}, 'auth0|alice', 60);
+      const handedOver = FaunaSession.fromClaims({ ...claims, iat }, { endpoint: TEST_ENDPOINT, namespace: NAMESPACE, now: () => fx.clock.now, fetch: fx.fake.fetch, renew: async () => {
+        renewCalls += 1;
+        return fx.login('auth0|alice', 60);
+      }, tabSync: false });
+      // 20 s left, counted as the whole lifetime: due at 10 s before expiry, not now.
+      await caller(handedOver);
+      expect(renewCalls).toBe(0);
+      await session.logout();
+    }
+  });
+
   it('N concurrent queries during a due renewal wait for ONE renewal', async () => {
     const held = gate();
     const session = await sessionFor({

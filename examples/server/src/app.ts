@@ -119,7 +119,7 @@ export function createServerApp(settings: ServerAppSettings, options: ServerAppO
       return;
     }
     try {
-      const fauna = await faunaFor(req, settings);
+      const fauna = faunaFor(req, settings);
       const [user, notes] = await Promise.all([fauna.query<UserDocument>(fql.me()), fauna.query<{ data: NoteDocument[] }>(fql.notes())]);
       res.send(
         notesPage({
@@ -146,14 +146,14 @@ export function createServerApp(settings: ServerAppSettings, options: ServerAppO
     }
     const text = String((req.body as Record<string, unknown>).text ?? '').trim();
     if (text !== '' && text.length <= MAX_NOTE) {
-      const fauna = await faunaFor(req, settings);
+      const fauna = faunaFor(req, settings);
       await fauna.query(fql.addNote(text));
     }
     res.redirect(303, '/');
   });
 
   app.get('/api/me', apiAuth, async (req, res) => {
-    const fauna = await faunaFor(req, settings);
+    const fauna = faunaFor(req, settings);
     const user = await fauna.query<UserDocument>(fql.me());
     // The profile from Fauna and the secret's expiry: never the ID token's claims as they are
     // (they hold the secret).
@@ -161,7 +161,7 @@ export function createServerApp(settings: ServerAppSettings, options: ServerAppO
   });
 
   app.get('/api/notes', apiAuth, async (req, res) => {
-    const fauna = await faunaFor(req, settings);
+    const fauna = faunaFor(req, settings);
     const notes = await fauna.query<{ data: NoteDocument[] }>(fql.notes());
     res.json({ notes: notes.data.map(noteView) });
   });
@@ -173,7 +173,7 @@ export function createServerApp(settings: ServerAppSettings, options: ServerAppO
       return;
     }
     // No filtering here: Fauna answers with this user's secret, and its roles decide.
-    const fauna = await faunaFor(req, settings);
+    const fauna = faunaFor(req, settings);
     res.json(noteView(await fauna.query<NoteDocument>(fql.note(id))));
   });
 
@@ -183,7 +183,7 @@ export function createServerApp(settings: ServerAppSettings, options: ServerAppO
       res.status(400).json({ error: 'invalid_note', message: `text must be a non-empty string of at most ${MAX_NOTE} characters` });
       return;
     }
-    const fauna = await faunaFor(req, settings);
+    const fauna = faunaFor(req, settings);
     const note = await fauna.query<NoteDocument>(fql.addNote(text.trim()));
     res.status(201).json(noteView(note));
   });

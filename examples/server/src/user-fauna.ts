@@ -41,18 +41,19 @@ function currentLogin(req: Request, settings: ServerAppSettings): FaunaLogin | u
   }
 }
 
-/** The helper's default: renew this long before the secret expires, at most half its lifetime. */
-const DEFAULT_RENEW_BEFORE_MS = 60_000;
-
-function sessionFromClaims(req: Request, settings: ServerAppSettings): FaunaSession {
+/**
+ * A FaunaSession for this request's user, from their session's ID token claims. A new one on
+ * every request, yet renewed on time: the helper times the secret's life from the ID token's
+ * `iat`, so a secret past half its life is renewed by the first query (a failed renewal while it
+ * still works is not fatal: the query goes on with it, and the next request tries again).
+ */
+export function faunaFor(req: Request, settings: ServerAppSettings): FaunaSession {
   return FaunaSession.fromClaims(req.oidc.idTokenClaims, {
     endpoint: settings.faunaEndpoint,
     namespace: settings.claimNamespace,
     ...(settings.renewBeforeMs === undefined ? {} : { renewBeforeMs: settings.renewBeforeMs }),
-    // Tab sync is for a browser's tabs of one user. In Node, BroadcastChannel spans the whole
-    // process: every user's sessions would hear each other, and one user's login would close (and
-    // end the logins of) everybody else's.
-    tabSync: false,
+    // No tab sync: the helper opens no BroadcastChannel where there is no window. (In Node one
+    // channel spans the process, and users' sessions would close each other's.)
     renew: async (): Promise<IdTokenClaims | undefined> => {
       const accessToken = req.oidc.accessToken;
       if (accessToken === undefined || req.oidc.refreshToken === undefined) {
@@ -66,25 +67,6 @@ function sessionFromClaims(req: Request, settings: ServerAppSettings): FaunaSess
       return req.oidc.idTokenClaims;
     },
   });
-}
-
-/**
- * A FaunaSession for this request's user, from their session's ID token claims, renewed first
- * when the secret is due. The helper times renewal from when its session was made, which here is
- * this request, so a secret half-way through its life would look new: the server times it from
- * the ID token's `iat` (when the Action minted the secret) instead, and renews with renewNow().
- */
-export async function faunaFor(req: Request, settings: ServerAppSettings): Promise<FaunaSession> {
-  const fauna = sessionFromClaims(req, settings);
-  const issuedAt = req.oidc.idTokenClaims?.iat;
-  if (typeof issuedAt === 'number') {
-    const lifetime = fauna.expiresAt - issuedAt * 1000;
-    const dueAt = fauna.expiresAt - Math.min(settings.renewBeforeMs ?? DEFAULT_RENEW_BEFORE_MS, lifetime / 2);
-    // A failed renewal while the secret still works is not fatal: the query goes on with it, and
-    // the next request tries again (an expired secret is renewed by the query itself).
-    if (Date.now() >= dueAt) await fauna.renewNow().catch(() => undefined);
-  }
-  return fauna;
 }
 
 /**
@@ -102,7 +84,7 @@ export async function endFaunaLogins(req: Request, settings: ServerAppSettings):
         if (!(err instanceof faunadb.errors.Unauthorized)) throw err;
       }),
   );
-  if (currentLogin(req, settings) !== undefined) endings.push(sessionFromClaims(req, settings).logout());
+  if (currentLogin(req, settings) !== undefined) endings.push(faunaFor(req, settings).logout());
   const outcomes = await Promise.allSettled(endings);
   const failed = outcomes.find((o): o is PromiseRejectedResult => o.status === 'rejected');
   if (failed !== undefined) throw failed.reason;
