@@ -2,8 +2,9 @@
 module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/test'],
-  testMatch: ['**/*.test.ts'],
-  transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json', diagnostics: false }] },
+  // .test.tsx: the React entry's tests (a DOM environment, named in each file's docblock).
+  testMatch: ['**/*.test.ts', '**/*.test.tsx'],
+  transform: { '^.+\\.tsx?$': ['ts-jest', { tsconfig: 'tsconfig.json', diagnostics: false }] },
   setupFilesAfterEnv: ['<rootDir>/test/support/no-network.ts'],
   // The deploy tests drive the real auth0-deploy-cli import, which takes ~30 s.
   testTimeout: 20000,

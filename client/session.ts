@@ -258,12 +258,16 @@ export class FaunaSession {
    * Stops using the session WITHOUT ending its logins: its tab channel closes at once and every
    * later call rejects with ERR_SESSION_CLOSED; `onClose` is not called. For a component that
    * unmounts, or code that hands the same claims to a new session (the login stays valid for it).
-   * To end the logins, use logout().
+   * To end the logins, use logout() instead (after close() it rejects with ERR_SESSION_CLOSED).
    */
   close(): void {
     if (this.closed !== undefined) return;
+    const reason = closedByApp();
+    this.current = undefined;
     this.tabs?.close();
-    void this.shutDown(closedByApp(), async () => undefined);
+    const ended = Promise.reject(reason);
+    ended.catch(() => undefined);
+    this.closed = { reason, ended };
   }
 
   /**

@@ -227,6 +227,8 @@ describe('close(): the app stops a session without logging out (a component unmo
       }
       session.close();
       expect(closeChannel).toHaveBeenCalledTimes(1);
+      // A logout after it cannot end anything and says so.
+      expect(((await rejectionOf(session.logout())) as FaunaClientError).code).toBe('ERR_SESSION_CLOSED');
       // Not a logout: nothing ended, nobody told; a new session of the same claims goes on.
       expect(told).toEqual([]);
       expect(await statusOf(secretOf(claims))).toBe(200);
