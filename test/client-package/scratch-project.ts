@@ -93,7 +93,7 @@ export async function createScratchProject(registryDeps: readonly string[]): Pro
   const { stdout } = await run('npm', ['pack', '--json', '--pack-destination', dir], { cwd: CLIENT_DIR });
   const [packed] = JSON.parse(stdout) as { filename: string; integrity: string; version: string; name: string }[];
   const tarball = path.join(dir, packed.filename);
-  const pkg = JSON.parse(fs.readFileSync(path.join(CLIENT_DIR, 'package.json'), 'utf8')) as { peerDependencies?: Record<string, string> };
+  const pkg = JSON.parse(fs.readFileSync(path.join(CLIENT_DIR, 'package.json'), 'utf8')) as Pick<LockEntry, 'peerDependencies' | 'peerDependenciesMeta'>;
 
   const entries = lockEntriesFor(registryDeps);
   const versions = Object.fromEntries(registryDeps.map((name) => [name, entries[`node_modules/${name}`]?.version as string]));
@@ -111,6 +111,7 @@ export async function createScratchProject(registryDeps: readonly string[]): Pro
         resolved: `file:${packed.filename}`,
         integrity: packed.integrity,
         peerDependencies: pkg.peerDependencies,
+        peerDependenciesMeta: pkg.peerDependenciesMeta,
       },
       ...entries,
     },
