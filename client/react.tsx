@@ -6,7 +6,8 @@
  * `getAccessTokenSilently({ cacheMode: 'off' })` then `getIdTokenClaims()`. `useFauna()` gives a
  * component one state to render: loading, signed out, ready (query, expiry, the profile without
  * the secret, logout), error (signed in, but no Fauna session), closed (another tab logged out or
- * signed in as someone else: say so, offer to start over), logging out.
+ * signed in as someone else: say so, offer to start over), logging out. No state holds the secret:
+ * apps log states, and dev tools show them.
  */
 import { Auth0Context, initialContext, type Auth0ContextInterface, type LogoutOptions as Auth0LogoutOptions, type RedirectLoginOptions, type User } from '@auth0/auth0-react';
 import type { ExprArg, QueryOptions } from 'faunadb';
@@ -51,8 +52,6 @@ export type FaunaState =
        * the other options. Rejects with ERR_LOGOUT_FAILED after that when Fauna did not confirm.
        */
       readonly logout: (options?: FaunaLogoutOptions) => Promise<void>;
-      /** The session itself (renewNow, pinnedAccount, …). */
-      readonly session: FaunaSession;
     }
   /** Signed in at Auth0 but no Fauna session: e.g. ERR_CLAIM_MISSING (the login carried no secret). */
   | { readonly status: 'error'; readonly error: Error; readonly logout: (options?: Auth0LogoutOptions) => Promise<void> }
@@ -257,7 +256,8 @@ export function FaunaProvider(props: FaunaProviderProps): ReactElement {
     if (phase.kind === 'logging-out') return { status: 'logging-out' };
     if (phase.kind === 'ready' && ready !== undefined && profile !== undefined) {
       if (switched) return { status: 'closed', reason: switchedAccount(), startOver };
-      return { status: 'ready', query: ready.query, logout: ready.logout, expiresAt: phase.expiresAt, user: profile, session: phase.session };
+      // No FaunaSession here: a state is something apps log and show in dev tools.
+      return { status: 'ready', query: ready.query, logout: ready.logout, expiresAt: phase.expiresAt, user: profile };
     }
     if (phase.kind === 'failed') return { status: 'error', error: phase.error, logout: (options) => auth0Logout(options) };
     if (auth0.isLoading) return { status: 'loading' };

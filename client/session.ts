@@ -205,6 +205,16 @@ export class FaunaSession {
     return this.account;
   }
 
+  /** What JSON.stringify (a logger, an error tracker) shows of a session: never a secret. */
+  toJSON(): { readonly expiresAt: number; readonly loggedOut: boolean; readonly account: Account } {
+    return { expiresAt: this.expiresAt, loggedOut: this.loggedOut, account: this.account };
+  }
+
+  /** Node's console.log and util.inspect: the same, not the fields that hold the secrets. */
+  [Symbol.for('nodejs.util.inspect.custom')](): string {
+    return `FaunaSession ${JSON.stringify(this.toJSON())}`;
+  }
+
   /**
    * Runs `expr` with the current secret, renewing it first when it is due. A 401 renews once
    * and retries once; a second 401 is ERR_SECRET_REJECTED. Other Fauna errors are the driver's

@@ -52,7 +52,8 @@ export function codeOf(err: unknown): FaunaClientErrorCode | undefined {
 
 // The React entry as an app's TypeScript uses it: the states narrowed by status, and its errors
 // of the same FaunaClientError type as the main entry's (one shared chunk, one class).
-const TYPED_REACT_APP = `import { FaunaClientError, type FaunaSession } from 'auth0-fauna-client';
+const TYPED_REACT_APP = `import faunadb from 'faunadb';
+import { FaunaClientError } from 'auth0-fauna-client';
 import { FaunaProvider, useFauna, type FaunaProviderProps, type FaunaState } from 'auth0-fauna-client/react';
 import type { ReactElement } from 'react';
 
@@ -63,9 +64,9 @@ export function Status(): ReactElement {
     return <button onClick={() => void state.startOver()}>{reason.code}</button>;
   }
   if (state.status !== 'ready') return <p>{state.status}</p>;
-  const session: FaunaSession = state.session;
   const expires: number = state.expiresAt;
-  return <button onClick={() => void state.logout({ everywhere: true, logoutParams: { returnTo: 'https://app.example.com/' } })}>{String(state.user.email)} {session.pinnedAccount.sub} {expires}</button>;
+  const name = (): Promise<string> => state.query<string>(faunadb.query.Select(['data', 'name'], faunadb.query.Get(faunadb.query.Call(faunadb.query.Function('current_user')))));
+  return <button onClick={() => void name().then(() => state.logout({ everywhere: true, logoutParams: { returnTo: 'https://app.example.com/' } }))}>{String(state.user.email)} {expires}</button>;
 }
 const props: FaunaProviderProps = { endpoint: 'https://fauna.example.com:8443', namespace: 'https://app.example.com/', renewBeforeMs: 30_000, tabSync: false };
 export const App = (): ReactElement => <FaunaProvider {...props}><Status /></FaunaProvider>;

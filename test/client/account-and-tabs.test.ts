@@ -4,6 +4,7 @@
  */
 import { errors as faunaErrors, query as q } from 'faunadb';
 import { randomUUID } from 'node:crypto';
+import { inspect } from 'node:util';
 import {
   END_ALL_LOGINS_FUNCTION,
   FaunaClientError,
@@ -322,6 +323,17 @@ describe('logout({ everywhere: true })', () => {
     expect(err.message).toContain(END_ALL_LOGINS_FUNCTION);
     expect(await statusOf(fx.minted[0] as string)).toBe(401);
     expectNoSecret(describeError(err), fx.minted);
+  });
+});
+
+describe('a session in logs', () => {
+  it('JSON.stringify and Node\'s inspect show its expiry and account, never a secret', async () => {
+    const session = sessionOf(await fx.login('auth0|alice'), () => fx.login('auth0|alice'));
+    await session.renewNow();
+    const logged = [JSON.stringify({ session }), inspect(session, { depth: 10, showHidden: true }), String(inspect({ nested: [session] }, { depth: 10 }))];
+    for (const line of logged) expectNoSecret(line, fx.minted);
+    expect(JSON.parse(logged[0] as string)).toEqual({ session: { expiresAt: session.expiresAt, loggedOut: false, account: { iss: ISSUER, sub: 'auth0|alice' } } });
+    expect(logged[1]).toMatch(/^FaunaSession \{"expiresAt":\d+,"loggedOut":false/);
   });
 });
 
