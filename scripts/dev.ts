@@ -11,6 +11,8 @@
  * or `.env`. Ctrl-C stops all three.
  * `npm run dev -- --server` also starts the server-side example (examples/server) on
  * DEV_SERVER_PORT (3002), registered at the dev login as a confidential client.
+ * `npm run dev -- --react` also starts the React example (examples/react) on DEV_REACT_PORT
+ * (3003), registered at the dev login as a single-page app client of its own.
  */
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -20,7 +22,7 @@ import { SECRET_CLAIM, SECRET_EXP_CLAIM } from '../actions/fauna-login/claims';
 import { SettingsError } from '../actions/lib/errors';
 import { redact } from '../actions/lib/log';
 import { parseClaimNamespace, parseLoginSettings, readSettings } from '../actions/lib/settings';
-import type { ExampleAppConfig } from '../examples/spa/src/config';
+import type { ExampleAppConfig } from '../examples/shared/config';
 import { CONFIGURED_FAUNA_OPT_IN, actionSettingsFrom, chooseFauna, readEnvironment, type EnvBag } from './environment';
 import { assertClientPackageBuilt } from './dev/client-package';
 import { DevError } from './dev/dev-error';
@@ -44,7 +46,12 @@ export const DEV_SERVER_CLIENT_ID = 'auth0-fauna-server-example';
 /** The flag of `npm run dev -- --server`. */
 export const SERVER_FLAG = '--server';
 
-const PORTS = { DEV_APP_PORT: 3000, DEV_LOGIN_PORT: 3001, DEV_FAUNA_PORT: 8443, DEV_SERVER_PORT: 3002 } as const;
+/** The React example's client id at the dev login (a public client, like the example app's). */
+export const DEV_REACT_CLIENT_ID = 'auth0-fauna-react-example';
+/** The flag of `npm run dev -- --react`. */
+export const REACT_FLAG = '--react';
+
+const PORTS = { DEV_APP_PORT: 3000, DEV_LOGIN_PORT: 3001, DEV_FAUNA_PORT: 8443, DEV_SERVER_PORT: 3002, DEV_REACT_PORT: 3003 } as const;
 type PortSetting = keyof typeof PORTS;
 
 export interface StartDevOptions {
@@ -54,6 +61,8 @@ export interface StartDevOptions {
   readonly log?: (line: string) => void;
   /** Also start the server-side example (examples/server) on DEV_SERVER_PORT. */
   readonly server?: boolean;
+  /** Also start the React example (examples/react) on DEV_REACT_PORT. */
+  readonly react?: boolean;
 }
 
 export interface RunningDev {
@@ -78,6 +87,8 @@ export interface RunningDev {
   readonly appConfigFromFile: boolean;
   /** The server-side example's origin, when it runs (`--server`). */
   readonly serverUrl?: string;
+  /** The React example's origin and script size, when it runs (`--react`). */
+  readonly react?: { readonly url: string; readonly scriptBytes: number };
   stop(): Promise<void>;
 }
 
@@ -148,7 +159,13 @@ export async function startDev(options: StartDevOptions): Promise<RunningDev> {
   const log = options.log ?? ((line: string) => console.log(line));
 
   // Everything that can be checked before listening is checked first.
-  const ports = { app: readPort(env, 'DEV_APP_PORT'), login: readPort(env, 'DEV_LOGIN_PORT'), fauna: readPort(env, 'DEV_FAUNA_PORT'), server: readPort(env, 'DEV_SERVER_PORT') };
+  const ports = {
+    app: readPort(env, 'DEV_APP_PORT'),
+    login: readPort(env, 'DEV_LOGIN_PORT'),
+    fauna: readPort(env, 'DEV_FAUNA_PORT'),
+    server: readPort(env, 'DEV_SERVER_PORT'),
+    react: readPort(env, 'DEV_REACT_PORT'),
+  };
   const renewBeforeMs = readRenewBeforeMs(env);
   const given = actionSettingsFrom(env);
   const fauna = chooseFauna(env);
@@ -163,13 +180,16 @@ export async function startDev(options: StartDevOptions): Promise<RunningDev> {
   const configFromFile = appConfigFile === undefined ? undefined : readExampleAppConfig(path.resolve(appConfigFile));
   assertLoginActionBuilt();
   assertClientPackageBuilt();
-  const appBuild = await buildExampleApp();
+  const appBuild = await buildExampleApp('spa');
+  const reactBuild = options.react === true ? await buildExampleApp('react') : undefined;
 
   const app = lateBoundServer();
   const login = lateBoundServer();
   const serverApp = options.server === true ? lateBoundServer() : undefined;
+  const reactApp = reactBuild === undefined ? undefined : lateBoundServer();
   const closers: (() => Promise<void>)[] = [() => closeServer(app.server), () => closeServer(login.server)];
   if (serverApp !== undefined) closers.push(() => closeServer(serverApp.server));
+  if (reactApp !== undefined) closers.push(() => closeServer(reactApp.server));
   const stop = async () => {
     await Promise.all(closers.map((close) => close()));
   };
@@ -181,6 +201,8 @@ export async function startDev(options: StartDevOptions): Promise<RunningDev> {
     const appOrigin = `http://localhost:${appPort}`;
     const loginUrl = `http://localhost:${loginPort}`;
     const serverOrigin = serverApp === undefined ? undefined : `http://localhost:${await listen(serverApp.server, ports.server, 'DEV_SERVER_PORT')}`;
+    const reactOrigin = reactApp === undefined ? undefined : `http://localhost:${await listen(reactApp.server, ports.react, 'DEV_REACT_PORT')}`;
+    const reactClient = reactOrigin === undefined ? undefined : { clientId: DEV_REACT_CLIENT_ID, name: 'auth0-fauna example app (React)', appOrigin: reactOrigin };
     // Made anew on each start: the confidential client's secret and the session cookie's key.
     const serverClient = serverOrigin === undefined ? undefined : { clientId: DEV_SERVER_CLIENT_ID, clientSecret: randomBytes(32).toString('base64url'), name: 'auth0-fauna server-side example', appOrigin: serverOrigin };
 
@@ -190,7 +212,8 @@ export async function startDev(options: StartDevOptions): Promise<RunningDev> {
       faunaEndpoint = fauna.endpoint;
       faunaSecret = fauna.secret;
     } else {
-      const inProcess = await startInProcessFauna({ port: ports.fauna, allowOrigins: [appOrigin] });
+      // CORS for the browser apps: they talk to Fauna directly.
+      const inProcess = await startInProcessFauna({ port: ports.fauna, allowOrigins: reactOrigin === undefined ? [appOrigin] : [appOrigin, reactOrigin] });
       closers.push(inProcess.close);
       faunaEndpoint = inProcess.url;
       faunaSecret = inProcess.loginKey;
@@ -201,8 +224,8 @@ export async function startDev(options: StartDevOptions): Promise<RunningDev> {
       FAUNA_ENDPOINT: faunaEndpoint,
       FAUNA_SECRET: faunaSecret,
       CLAIM_NAMESPACE: given.CLAIM_NAMESPACE ?? `${appOrigin}/`,
-      // The dev login's own clients: the example app, and the server-side example when it runs.
-      ALLOWED_CLIENT_IDS: serverClient === undefined ? DEV_CLIENT_ID : `${DEV_CLIENT_ID},${serverClient.clientId}`,
+      // The dev login's own clients: the example app, and the server-side and React examples when they run.
+      ALLOWED_CLIENT_IDS: allowedClientIds(serverClient !== undefined, reactClient !== undefined),
     };
     const settings = checked(() => parseLoginSettings(secrets));
     // The Action redacts its own lines; this guards the dev servers' (e.g. an error's message).
@@ -212,6 +235,7 @@ export async function startDev(options: StartDevOptions): Promise<RunningDev> {
     const devLogin = createDevLogin({
       issuer: `${loginUrl}/`,
       client: { clientId: DEV_CLIENT_ID, name: DEV_CLIENT_NAME, appOrigin },
+      ...(reactClient === undefined ? {} : { moreClients: [reactClient] }),
       ...(serverClient === undefined ? {} : { serverClient }),
       users,
       idTokenClaimNames: [`${namespace}${SECRET_CLAIM}`, `${namespace}${SECRET_EXP_CLAIM}`],
@@ -228,6 +252,11 @@ export async function startDev(options: StartDevOptions): Promise<RunningDev> {
       ...(renewBeforeMs === undefined ? {} : { renewBeforeMs }),
     };
     app.bind(exampleAppHandler(appBuild.outDir, appConfig));
+    if (reactApp !== undefined && reactBuild !== undefined && reactClient !== undefined) {
+      // The same config but its own client: what a second app of the tenant has.
+      const reactConfig: ExampleAppConfig = { ...appConfig, auth0ClientId: reactClient.clientId };
+      reactApp.bind(exampleAppHandler(reactBuild.outDir, reactConfig));
+    }
     if (serverApp !== undefined && serverClient !== undefined) {
       // Required only here, so a plain `npm run dev` (and a test importing this file) never loads
       // express-openid-connect, whose openid-client is ESM-only (Node 20.19+ requires it natively;
@@ -267,12 +296,18 @@ export async function startDev(options: StartDevOptions): Promise<RunningDev> {
       appScriptBytes: appBuild.scriptBytes,
       appConfigFromFile: configFromFile !== undefined,
       ...(serverClient === undefined ? {} : { serverUrl: serverClient.appOrigin }),
+      ...(reactClient === undefined || reactBuild === undefined ? {} : { react: { url: reactClient.appOrigin, scriptBytes: reactBuild.scriptBytes } }),
       stop,
     };
   } catch (err) {
     await stop();
     throw err;
   }
+}
+
+/** The dev login's clients the Action mints for: the example app's, and those of the examples that run. */
+function allowedClientIds(server: boolean, react: boolean): string {
+  return [DEV_CLIENT_ID, ...(server ? [DEV_SERVER_CLIENT_ID] : []), ...(react ? [DEV_REACT_CLIENT_ID] : [])].join(',');
 }
 
 /** What `npm run dev` prints once everything is up. */
@@ -283,6 +318,9 @@ export function describeDev(dev: RunningDev): string[] {
     '',
     `  App     ${dev.appUrl}   examples/spa (app.js ${dev.appScriptBytes.toLocaleString('en-US')} bytes)${dev.appConfigFromFile ? ', configured by EXAMPLE_APP_CONFIG' : ''}`,
     `  Login   ${dev.loginUrl}   dev login at Auth0's paths, running dist/actions/fauna-login.js; users: ${dev.userIds.join(', ')} (${rel(dev.usersFile)})`,
+    ...(dev.react === undefined
+      ? []
+      : [`  React   ${dev.react.url}   examples/react: the same app in React (app.js ${dev.react.scriptBytes.toLocaleString('en-US')} bytes; client ${DEV_REACT_CLIENT_ID})`]),
     ...(dev.serverUrl === undefined
       ? []
       : [`  Server  ${dev.serverUrl}   examples/server: server-side mode, the Fauna secret kept in its encrypted session (client ${DEV_SERVER_CLIENT_ID})`]),
@@ -294,17 +332,17 @@ export function describeDev(dev: RunningDev): string[] {
       : []),
     '',
     `  CLAIM_NAMESPACE   ${dev.claimNamespace}`,
-    `  ALLOWED_CLIENT_IDS  ${dev.clientId}${dev.serverUrl === undefined ? '' : `,${DEV_SERVER_CLIENT_ID}`}${dev.allowedClientIdsIgnored ? '   (the dev login\'s own client; ALLOWED_CLIENT_IDS from the environment is for your tenant)' : ''}`,
+    `  ALLOWED_CLIENT_IDS  ${allowedClientIds(dev.serverUrl !== undefined, dev.react !== undefined)}${dev.allowedClientIdsIgnored ? '   (the dev login\'s own client; ALLOWED_CLIENT_IDS from the environment is for your tenant)' : ''}`,
     `  FAUNA_SECRET_TTL  ${dev.secretTtlSeconds} s    ON_FAUNA_ERROR  ${dev.onFaunaError}`,
     '',
-    `Open ${dev.appUrl}${dev.serverUrl === undefined ? '' : ` or ${dev.serverUrl}`} and log in. Ctrl-C stops ${dev.serverUrl === undefined ? 'all three' : 'all four'}.`,
+    `Open ${[dev.appUrl, dev.react?.url, dev.serverUrl].filter((url) => url !== undefined).join(' or ')} and log in. Ctrl-C stops them all.`,
   ];
 }
 
 async function main(): Promise<number> {
   let dev: RunningDev;
   try {
-    dev = await startDev({ env: readEnvironment(), server: process.argv.includes(SERVER_FLAG) });
+    dev = await startDev({ env: readEnvironment(), server: process.argv.includes(SERVER_FLAG), react: process.argv.includes(REACT_FLAG) });
   } catch (err) {
     if (err instanceof DevError) {
       console.error(`${err.code}: ${err.message}`);

@@ -1,32 +1,43 @@
 /**
- * Builds the example app (examples/spa) with esbuild into a git-ignored folder and serves it,
- * with its one configuration file, `config.json`, generated for the dev login or read from a
- * file you point EXAMPLE_APP_CONFIG at (e.g. your Auth0 tenant's values).
+ * Builds a browser example (examples/spa, or examples/react for `npm run dev -- --react`) with
+ * esbuild into its git-ignored dist/ and serves it, with its one configuration file,
+ * `config.json`, generated for the dev login or read from a file you point EXAMPLE_APP_CONFIG at
+ * (e.g. your Auth0 tenant's values). What the two apps share (config, headers, texts, style) is in
+ * examples/shared.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { build } from 'esbuild';
-import { parseExampleAppConfig, type ExampleAppConfig } from '../../examples/spa/src/config';
-import { securityHeaders } from '../../examples/spa/src/security-headers';
+import { parseExampleAppConfig, type ExampleAppConfig } from '../../examples/shared/config';
+import { securityHeaders } from '../../examples/shared/security-headers';
 import { DevError } from './dev-error';
 
-export const EXAMPLE_APP_DIR = path.resolve(__dirname, '../../examples/spa');
-/** Git-ignored: what `buildExampleApp` writes. */
-export const EXAMPLE_APP_OUT_DIR = path.join(EXAMPLE_APP_DIR, 'dist');
-const STATIC_FILES = ['index.html', 'style.css'] as const;
+const EXAMPLES_DIR = path.resolve(__dirname, '../../examples');
+
+/** The browser examples: where each lives and its entry (dist/ beside it is git-ignored). */
+export const EXAMPLE_APPS = {
+  /** auth0-spa-js and the helper, plain DOM code. */
+  spa: { dir: path.join(EXAMPLES_DIR, 'spa'), entry: 'src/main.ts' },
+  /** The same app in React: @auth0/auth0-react and the helper's React entry. */
+  react: { dir: path.join(EXAMPLES_DIR, 'react'), entry: 'src/main.tsx' },
+} as const;
+export type ExampleAppName = keyof typeof EXAMPLE_APPS;
+
+/** Copied beside app.js: the app's own page, the stylesheet both apps share. */
+const staticFiles = (app: ExampleAppName) => [path.join(EXAMPLE_APPS[app].dir, 'index.html'), path.join(EXAMPLES_DIR, 'shared/style.css')];
 
 export interface ExampleAppBuild {
   readonly outDir: string;
-  /** Bytes of app.js (minified, everything bundled) and its gzip size. */
+  /** Bytes of app.js (minified, everything bundled). */
   readonly scriptBytes: number;
 }
 
-/** Bundles src/main.ts (auth0-spa-js, faunadb, the client helper) into one minified ES module. */
-export async function buildExampleApp(outDir: string = EXAMPLE_APP_OUT_DIR): Promise<ExampleAppBuild> {
+/** Bundles the app's entry (its SDK, faunadb, the client helper) into one minified ES module, app.js. */
+export async function buildExampleApp(app: ExampleAppName = 'spa', outDir: string = path.join(EXAMPLE_APPS[app].dir, 'dist')): Promise<ExampleAppBuild> {
   fs.mkdirSync(outDir, { recursive: true });
   await build({
-    entryPoints: [path.join(EXAMPLE_APP_DIR, 'src/main.ts')],
+    entryPoints: [path.join(EXAMPLE_APPS[app].dir, EXAMPLE_APPS[app].entry)],
     outfile: path.join(outDir, 'app.js'),
     bundle: true,
     minify: true,
@@ -38,10 +49,13 @@ export async function buildExampleApp(outDir: string = EXAMPLE_APP_OUT_DIR): Pro
     // package.json "browser" field; the helper always gives it the page's fetch, so its fetch
     // polyfill is swapped for the stub the Action bundles use (build/stubs).
     alias: { 'cross-fetch': path.resolve(__dirname, '../../build/stubs/cross-fetch.js') },
+    // React's production build: no development checks, and no `process` left for the browser.
+    jsx: 'automatic',
+    define: { 'process.env.NODE_ENV': '"production"' },
     logLevel: 'silent',
     legalComments: 'none',
   });
-  for (const file of STATIC_FILES) fs.copyFileSync(path.join(EXAMPLE_APP_DIR, file), path.join(outDir, file));
+  for (const file of staticFiles(app)) fs.copyFileSync(file, path.join(outDir, path.basename(file)));
   return { outDir, scriptBytes: fs.statSync(path.join(outDir, 'app.js')).size };
 }
 

@@ -15,11 +15,20 @@ import Provider, { errors, type Account, type KoaContextWithOIDC, type OidcToken
 import type { PostLoginInput, RunPostLogin } from './post-login-action';
 import { findDevUser, type DevUser } from './users';
 
+/** A single-page app: a public client (no secret, PKCE), its callback and logout return `<appOrigin>/`. */
+export interface PublicAppClient {
+  readonly clientId: string;
+  readonly name: string;
+  readonly appOrigin: string;
+}
+
 export interface DevLoginOptions {
   /** `http://localhost:<port>/`: what auth0-spa-js expects as `iss` for domain `http://localhost:<port>`. */
   readonly issuer: string;
-  /** The example app: a public SPA client (no secret, PKCE). */
-  readonly client: { readonly clientId: string; readonly name: string; readonly appOrigin: string };
+  /** The example app (examples/spa). */
+  readonly client: PublicAppClient;
+  /** Other single-page apps, each a client of its own (`npm run dev -- --react`: examples/react). */
+  readonly moreClients?: readonly PublicAppClient[];
   /**
    * The server-side example (`npm run dev -- --server`), registered only when it runs: a
    * confidential client (client secret, code flow with PKCE), callback `<appOrigin>/callback`.
@@ -98,6 +107,10 @@ async function readForm(req: IncomingMessage): Promise<URLSearchParams> {
 
 export function createDevLogin(options: DevLoginOptions): DevLogin {
   const { issuer, client, users, runPostLogin, log } = options;
+  const publicClients = [client, ...(options.moreClients ?? [])];
+  /** The name the login page shows: the client that asks, as Auth0's page does. */
+  const nameOf = (clientId: unknown): string =>
+    [...publicClients, ...(options.serverClient === undefined ? [] : [options.serverClient])].find((c) => c.clientId === clientId)?.name ?? client.name;
   const pending = new PendingClaims();
   const allowedClaims = new Set(options.idTokenClaimNames);
   const ranFor = new WeakSet<object>();
@@ -149,15 +162,15 @@ export function createDevLogin(options: DevLoginOptions): DevLogin {
 
   const provider = new Provider(issuer, {
     clients: [
-      {
-        client_id: client.clientId,
-        client_name: client.name,
-        token_endpoint_auth_method: 'none',
-        redirect_uris: [`${client.appOrigin}/`],
-        post_logout_redirect_uris: [`${client.appOrigin}/`],
+      ...publicClients.map((app) => ({
+        client_id: app.clientId,
+        client_name: app.name,
+        token_endpoint_auth_method: 'none' as const,
+        redirect_uris: [`${app.appOrigin}/`],
+        post_logout_redirect_uris: [`${app.appOrigin}/`],
         grant_types: ['authorization_code', 'refresh_token'],
-        response_types: ['code'],
-      },
+        response_types: ['code' as const],
+      })),
       ...(options.serverClient === undefined
         ? []
         : [
@@ -287,13 +300,13 @@ ${users
       if (hinted !== undefined) return finishAs(hinted);
       res
         .writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' })
-        .end(loginPage(details.uid, client.name, hint === undefined ? undefined : `No test user matches login_hint "${hint}".`));
+        .end(loginPage(details.uid, nameOf(details.params.client_id), hint === undefined ? undefined : `No test user matches login_hint "${hint}".`));
       return;
     }
     if (req.method === 'POST' && path === `/interaction/${details.uid}/login`) {
       const chosen = findDevUser(users, (await readForm(req)).get('user') ?? undefined);
       if (chosen !== undefined) return finishAs(chosen);
-      res.writeHead(400, { 'content-type': 'text/html; charset=utf-8' }).end(loginPage(details.uid, client.name, 'Unknown test user.'));
+      res.writeHead(400, { 'content-type': 'text/html; charset=utf-8' }).end(loginPage(details.uid, nameOf(details.params.client_id), 'Unknown test user.'));
       return;
     }
     if (req.method === 'POST' && path === `/interaction/${details.uid}/abort`) {

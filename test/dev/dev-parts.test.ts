@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { DENY_REASON } from '../../actions/fauna-login/mint-login-secret';
-import { parseExampleAppConfig } from '../../examples/spa/src/config';
+import { parseExampleAppConfig } from '../../examples/shared/config';
 import { FakeFauna } from '../../fauna-in-process';
 import { applyProjectSchema } from '../../fauna-in-process/project-schema';
 import { assertLoginActionBuilt, loadPostLoginAction, type PostLoginInput } from '../../scripts/dev/post-login-action';

@@ -4,7 +4,7 @@
  */
 import { errors as faunaErrors } from 'faunadb';
 import { FaunaClientError } from '../../client';
-import { timeLeft } from '../../examples/spa/src/format';
+import { timeLeft } from '../../examples/shared/format';
 import {
   LOGIN_ERROR_TEXTS,
   TEXTS,
@@ -13,7 +13,7 @@ import {
   loginErrorText,
   problemText,
   restoreProblemText,
-} from '../../examples/spa/src/messages';
+} from '../../examples/shared/messages';
 
 const oauthError = (error: string, description = 'Click https://evil.example to verify your account') =>
   Object.assign(new Error(description), { error, error_description: description });

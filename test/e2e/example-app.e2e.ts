@@ -6,7 +6,7 @@
  * flow. Screenshots go to test-results/e2e/.
  */
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { LOGIN_ERROR_TEXTS } from '../../examples/spa/src/messages';
+import { LOGIN_ERROR_TEXTS } from '../../examples/shared/messages';
 import { launchChromium, recordFaunaSecrets, recordLoginPageVisits, screenshot, watchCspViolations, type CspViolation } from './support/browser';
 import { logInThroughPage } from './support/log-in';
 import { startDevProcess, type DevProcess } from './support/dev-process';

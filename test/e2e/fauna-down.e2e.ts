@@ -8,7 +8,7 @@
 import { FakeFauna } from '../../fauna-in-process';
 import { serveInProcessFauna, type ServedFauna } from '../../fauna-in-process/http';
 import { applyProjectSchema } from '../../fauna-in-process/project-schema';
-import { LOGIN_ERROR_TEXTS, TEXTS, restoreProblemText } from '../../examples/spa/src/messages';
+import { LOGIN_ERROR_TEXTS, TEXTS, restoreProblemText } from '../../examples/shared/messages';
 import { launchChromium, screenshot, watchCspViolations } from './support/browser';
 import { startDevProcess, type DevProcess } from './support/dev-process';
 import { closedPort } from './support/ports';

@@ -6,7 +6,7 @@
  * Screenshots of the account-switch and logged-out-tab states go to test-results/e2e/.
  */
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { TEXTS } from '../../examples/spa/src/messages';
+import { TEXTS } from '../../examples/shared/messages';
 import { launchChromium, recordFaunaSecrets, recordLoginPageVisits, screenshot, watchCspViolations, type CspViolation } from './support/browser';
 import { startDevProcess, type DevProcess } from './support/dev-process';
 import { faunaStatus } from './support/fauna-status';

@@ -5,9 +5,9 @@ import { ownerIndexName } from '../../fauna/owned-collections';
 
 // The security checks are generated from fauna/app-data.ts, so a renamed or dropped collection
 // there still passes them: the example app, which names the collection, its owner index and
-// its owner field in its own queries, is what would break. Its queries must name what the
-// schema declares and the checks guard.
-const app = fs.readFileSync(path.resolve(__dirname, '../../examples/spa/src/main.ts'), 'utf8');
+// its owner field in its own queries, is what would break. Their queries (examples/shared/notes.ts,
+// run by both browser examples) must name what the schema declares and the checks guard.
+const app = fs.readFileSync(path.resolve(__dirname, '../../examples/shared/notes.ts'), 'utf8');
 
 describe("the example app's data is the schema's owned notes", () => {
   const notes = APP_COLLECTIONS.find((collection) => collection.name === 'notes');

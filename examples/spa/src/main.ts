@@ -8,19 +8,12 @@
  * another tab ends this tab's session too (the helper's BroadcastChannel).
  */
 import { createAuth0Client, type Auth0Client } from '@auth0/auth0-spa-js';
-import { query as q, type values } from 'faunadb';
-import { FaunaClientError, FaunaSession, withoutFaunaClaims, type LogoutOptions } from 'auth0-fauna-client';
-import { parseExampleAppConfig, type ExampleAppConfig } from './config';
-import { timeLeft } from './format';
-import { TEXTS, endsSignIn, isNetworkError, loginErrorText, oauthErrorCode, problemText, restoreProblemText } from './messages';
-
-interface UserDocument {
-  readonly data: { readonly name?: string; readonly email?: string };
-}
-interface NoteDocument {
-  readonly ref: values.Ref;
-  readonly data: { readonly text: string };
-}
+import type { ExprArg } from 'faunadb';
+import { FaunaSession, withoutFaunaClaims, type LogoutOptions } from 'auth0-fauna-client';
+import { parseExampleAppConfig, type ExampleAppConfig } from '../../shared/config';
+import { timeLeft } from '../../shared/format';
+import { TEXTS, endsSignIn, isNetworkError, loginErrorText, oauthErrorCode, problemText, restoreProblemText, signInEndedText, warnDevelopers } from '../../shared/messages';
+import { NOTE_MAX_LENGTH, fql, type NoteDocument, type UserDocument } from '../../shared/notes';
 
 const element = <T extends HTMLElement>(id: string): T => {
   const found = document.getElementById(id);
@@ -50,9 +43,6 @@ const ui = {
   profile: element('profile'),
 };
 
-const currentUser = q.Call(q.Function('current_user'));
-const NOTE_MAX_LENGTH = 500;
-
 /** Shows one of the fixed texts, or hides the element. */
 function say(target: HTMLElement, text: string | undefined): void {
   target.textContent = text ?? '';
@@ -71,14 +61,7 @@ function showSignedOut(reason?: string): void {
   showView('signed-out');
 }
 
-/**
- * For developers, in the console: the error's code or class, never the error object (a driver
- * error's request result carries the Authorization header, the secret), never on the page.
- */
-function note(context: string, err: unknown): void {
-  const code = err instanceof FaunaClientError ? err.code : (oauthErrorCode(err) ?? (err instanceof Error ? err.name : typeof err));
-  console.warn(`auth0-fauna example: ${context}: ${code}`);
-}
+const note = warnDevelopers;
 
 async function loadConfig(): Promise<ExampleAppConfig> {
   const response = await fetch('config.json', { cache: 'no-store' });
@@ -111,12 +94,7 @@ class SignedInView {
 
   /** Reads the user and the notes; a query renews the secret first when it is due. */
   async reload(): Promise<void> {
-    const [user, notes] = await Promise.all([
-      this.session.query<UserDocument>(q.Get(currentUser)),
-      this.session.query<{ data: NoteDocument[] }>(
-        q.Map(q.Paginate(q.Match(q.Index('notes_by_owner'), currentUser), { size: 100 }), q.Lambda('ref', q.Get(q.Var('ref')))),
-      ),
-    ]);
+    const [user, notes] = await Promise.all([this.session.query<UserDocument>(fql.me()), this.session.query<{ data: NoteDocument[] }>(fql.notes())]);
     if (this.stopped) return;
     ui.userName.textContent = user.data.name ?? '(no name)';
     ui.userEmail.textContent = user.data.email ?? '';
@@ -126,7 +104,7 @@ class SignedInView {
   }
 
   /** Runs a change, then reloads; a problem is shown, or ends the sign-in. */
-  async change(expr: Parameters<FaunaSession['query']>[0]): Promise<boolean> {
+  async change(expr: ExprArg): Promise<boolean> {
     try {
       await this.session.query(expr);
       await this.reload();
@@ -162,7 +140,7 @@ class SignedInView {
     edit.addEventListener('click', () => this.editNote(item, doc));
     remove.addEventListener('click', () => {
       remove.disabled = true;
-      void this.change(q.Delete(doc.ref));
+      void this.change(fql.deleteNote(doc.ref));
     });
     item.replaceChildren(text, edit, remove);
     return item;
@@ -180,7 +158,7 @@ class SignedInView {
       const text = input.value.trim();
       if (text === '') return;
       save.disabled = true;
-      void this.change(q.Update(doc.ref, { data: { text } })).then((ok) => {
+      void this.change(fql.editNote(doc.ref, text)).then((ok) => {
         if (!ok) save.disabled = false;
       });
     });
@@ -289,9 +267,7 @@ async function main(): Promise<void> {
     view?.stop();
     say(ui.status, undefined);
     freshLogin = true;
-    const reason =
-      err instanceof FaunaClientError && err.code === 'ERR_LOGGED_OUT' && /everywhere/.test(err.message) ? TEXTS.loggedOutEverywhere : problemText(err);
-    showSignedOut(reason);
+    showSignedOut(signInEndedText(err));
     // Clears the SDK's cache of this tab only (no redirect): the next login starts from nothing.
     void auth0.logout({ openUrl: false }).catch((e: unknown) => note('clearing the login cache', e));
   };
@@ -347,7 +323,7 @@ async function main(): Promise<void> {
     if (text === '') return;
     ui.addNote.disabled = true;
     void signedInView
-      .change(q.Create(q.Collection('notes'), { data: { owner: currentUser, text } }))
+      .change(fql.addNote(text))
       .then((ok) => {
         if (ok) ui.noteText.value = '';
       })

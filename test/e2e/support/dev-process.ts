@@ -13,6 +13,8 @@ export interface DevProcess {
   readonly claimNamespace: string;
   /** The server-side example's origin, when started with `--server`. */
   readonly serverUrl: string | undefined;
+  /** The React example's origin, when started with `--react`. */
+  readonly reactUrl: string | undefined;
   /** Everything it printed so far, stdout and stderr. */
   readonly output: () => string;
   /** Ctrl-C, as a developer would; resolves with the exit code. */
@@ -38,6 +40,7 @@ function spawnDev(settings: Record<string, string>, args: readonly string[] = []
       DEV_LOGIN_PORT: '0',
       DEV_FAUNA_PORT: '0',
       DEV_SERVER_PORT: '0',
+      DEV_REACT_PORT: '0',
       ...settings,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -95,6 +98,7 @@ export async function startDevProcess(settings: Record<string, string>, timeoutM
     faunaUrl: printedValue(output, 'Fauna'),
     claimNamespace: printedValue(output, 'CLAIM_NAMESPACE'),
     serverUrl: args.includes('--server') ? printedValue(output, 'Server') : undefined,
+    reactUrl: args.includes('--react') ? printedValue(output, 'React') : undefined,
     output: () => output,
     stop: async () => {
       if (child.exitCode === null) child.kill('SIGINT');

@@ -1,7 +1,8 @@
 /**
- * The example app's whole configuration, read from `config.json` beside index.html: the one
- * place that decides whether the app talks to the dev login (`npm run dev` serves a generated
- * one) or to your Auth0 tenant (write your own; see docs/local-development.md).
+ * A browser example's whole configuration (examples/spa and examples/react alike), read from
+ * `config.json` beside its index.html: the one place that decides whether the app talks to the dev
+ * login (`npm run dev` serves a generated one) or to your Auth0 tenant (write your own; see
+ * docs/local-development.md).
  */
 export interface ExampleAppConfig {
   /** Auth0 domain, e.g. `your-tenant.eu.auth0.com`; the dev login's is `http://localhost:3001`. */

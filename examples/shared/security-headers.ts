@@ -1,7 +1,8 @@
 /**
- * The HTTP headers the example app is served with, generated from its one config so that the
- * Content-Security-Policy names exactly the origins the app talks to. `npm run dev` sends them;
- * a static host is configured with the same values (docs/in-your-app.md shows them).
+ * The HTTP headers a browser example (examples/spa, examples/react) is served with, generated
+ * from its one config so that the Content-Security-Policy names exactly the origins the app talks
+ * to. `npm run dev` sends them; a static host is configured with the same values
+ * (docs/in-your-app.md shows them).
  *
  * The policy is a second line of defence for the secret in the page: no inline script or style
  * and no eval (an injected string cannot run), requests only to the app itself (its config.json),

@@ -1,11 +1,20 @@
 /**
- * Every text the example app shows about a problem is one of these fixed sentences, chosen by an
- * error code. Nothing from the URL (`error_description`, which anyone can put in a link to the
+ * Every text the example apps (examples/spa, examples/react) show about a problem is one of these
+ * fixed sentences, chosen by an error code. Nothing from the URL (`error_description`, which anyone can put in a link to the
  * app) and no raw exception message is ever rendered: a link must not make the app's own origin
  * display an attacker's words.
  */
 import { errors as faunaErrors } from 'faunadb';
 import { FaunaClientError } from 'auth0-fauna-client';
+
+/**
+ * For developers, in the console: the error's code or class, never the error object (a driver
+ * error's request result carries the Authorization header, the secret), never on the page.
+ */
+export function warnDevelopers(context: string, err: unknown): void {
+  const code = err instanceof FaunaClientError ? err.code : (oauthErrorCode(err) ?? (err instanceof Error ? err.name : typeof err));
+  console.warn(`auth0-fauna example: ${context}: ${code}`);
+}
 
 /** OAuth 2.0 / OpenID Connect error codes a login can end with, and what the user is told. */
 export const LOGIN_ERROR_TEXTS: Readonly<Record<string, string>> = {
@@ -89,6 +98,12 @@ export function problemText(err: unknown): string {
   if (err instanceof faunaErrors.PermissionDenied) return TEXTS.databaseRefused;
   if (err instanceof faunaErrors.FaunaError) return TEXTS.databaseFailed;
   return TEXTS.unexpected;
+}
+
+/** Why the sign-in ended without this tab logging out (another tab, another account, a revocation). */
+export function signInEndedText(err: unknown): string {
+  const everywhere = err instanceof FaunaClientError && err.code === 'ERR_LOGGED_OUT' && /everywhere/.test(err.message);
+  return everywhere ? TEXTS.loggedOutEverywhere : problemText(err);
 }
 
 /** Whether a problem ends the signed-in state: the user has to log in again. */
