@@ -17,7 +17,10 @@ export interface AppBundleRow {
 
 export interface AppBundleFigures {
   readonly bundler: string;
-  /** auth0-spa-js alone, the helper alone (driver external), the helper with the driver, and all of them. */
+  /**
+   * auth0-spa-js alone, the helper alone (driver external), the helper with the driver,
+   * auth0-react alone, the helper's React entry (with the helper), and all of the first three.
+   */
   readonly rows: readonly AppBundleRow[];
   /** Minified bytes each package contributed to the bundle of all of them (metafile bytesInOutput). */
   readonly shareOfAll: Readonly<Record<string, number>>;
@@ -27,6 +30,13 @@ const ENTRIES = [
   { label: 'auth0-spa-js (baseline)', code: "export { createAuth0Client } from '@auth0/auth0-spa-js';", external: [] },
   { label: 'auth0-fauna-client, faunadb external', code: "export * from 'auth0-fauna-client';", external: ['faunadb'] },
   { label: 'auth0-fauna-client + faunadb', code: "export * from 'auth0-fauna-client';\nexport { default as faunadb } from 'faunadb';", external: [] },
+  // The React side: an app has React already, so it stays external to both.
+  { label: '@auth0/auth0-react (baseline), React external', code: "export { Auth0Provider, useAuth0 } from '@auth0/auth0-react';", external: ['react', 'react-dom'] },
+  {
+    label: 'auth0-fauna-client/react (the helper with it), faunadb, React, auth0-react external',
+    code: "export * from 'auth0-fauna-client/react';",
+    external: ['faunadb', 'react', 'react/jsx-runtime', '@auth0/auth0-react'],
+  },
   {
     label: 'auth0-spa-js + auth0-fauna-client + faunadb',
     code: "export { createAuth0Client } from '@auth0/auth0-spa-js';\nexport * from 'auth0-fauna-client';\nexport { default as faunadb } from 'faunadb';",

@@ -403,8 +403,8 @@ function appBundleRow(a: AppBundleFigures): string[] {
   };
   return [
     'app bundle: auth0-fauna-client + faunadb, minified',
-    `${row('auth0-fauna-client + faunadb')}; the helper alone ${row('auth0-fauna-client, faunadb external')}`,
-    `auth0-spa-js alone ${row('auth0-spa-js (baseline)')}`,
+    `${row('auth0-fauna-client + faunadb')}; the helper alone ${row('auth0-fauna-client, faunadb external')}; with its React entry ${row('auth0-fauna-client/react (the helper with it), faunadb, React, auth0-react external')}`,
+    `auth0-spa-js alone ${row('auth0-spa-js (baseline)')}; @auth0/auth0-react alone ${row('@auth0/auth0-react (baseline), React external')}`,
     '',
   ];
 }
