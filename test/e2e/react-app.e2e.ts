@@ -9,6 +9,7 @@
  */
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { TEXTS } from '../../examples/shared/messages';
+import { getWithHost } from '../support/get-with-host';
 import { launchChromium, recordFaunaSecrets, recordLoginPageVisits, screenshot, watchCspViolations, type CspViolation } from './support/browser';
 import { startDevProcess, type DevProcess } from './support/dev-process';
 import { faunaStatus } from './support/fauna-status';
@@ -60,6 +61,10 @@ describe('the React example in a real browser, against npm run dev -- --react', 
     expect(react.headers.get('referrer-policy')).toBe('no-referrer');
     // Its own client at the dev login, which the Action mints for.
     expect((await (await fetch(`${appUrl}/config.json`)).json()).auth0ClientId).toBe('auth0-fauna-react-example');
+    // Like the other dev servers, it answers only its own loopback Host (DNS rebinding).
+    const port = Number(new URL(appUrl).port);
+    expect((await getWithHost(port, `rebound.attacker.example:${port}`)).status).toBe(403);
+    expect((await getWithHost(port, `localhost:${port}`)).status).toBe(200);
   });
 
   it('alice logs in through the login page; the app shows her name from Fauna, the expiry, her profile without the secret', async () => {
