@@ -22,7 +22,7 @@ describe('README', () => {
   it('gives the test command CI runs', () => {
     expect(readme).toContain('npm ci');
     expect(readme).toContain('npm test');
-    expect(fs.readFileSync(path.resolve(__dirname, '../../.ci/run'), 'utf8')).toMatch(/npm ci[^\n]*\nnpm test/);
+    expect(fs.readFileSync(path.resolve(__dirname, '../../.ci/run'), 'utf8')).toMatch(/npm ci[^\n]*\n(stage \w+ )?npm test\n/);
   });
 });
 
