@@ -56,7 +56,7 @@ describe('the Node 22 of npm run test:node22', () => {
     for (const p of RUNTIME_TEST_PATHS) expect(fs.existsSync(path.join(ROOT, p))).toBe(true);
     const scripts = readJson(path.join(ROOT, 'package.json')).scripts as Record<string, string>;
     expect(scripts['test:node22']).toBe('npm run build && tsx scripts/test-node22.ts');
-    expect(fs.readFileSync(path.join(ROOT, '.ci/run'), 'utf8')).toMatch(/^npm test\n(?:.*\n)*npm run test:node22$/m);
+    expect(fs.readFileSync(path.join(ROOT, '.ci/run'), 'utf8')).toMatch(/^(?:stage \w+ )?npm test\n(?:.*\n)*(?:stage \w+ )?npm run test:node22$/m);
   });
 
   it('refuses plainly on a machine that is not Linux x64, saying what to do', () => {
