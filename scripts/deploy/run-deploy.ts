@@ -9,12 +9,10 @@ import { DeployRefusedError, failureText, type DeployErrorCode } from './deploy-
 import {
   DEPLOY_CREDENTIAL,
   childEnvironment,
-  clearDebugLogging,
   isSettingName,
   maskSecrets,
   readAuth0Credentials,
   readDeploySettings,
-  secretValues,
   type Auth0Credentials,
   type DeploySettings,
   type EnvBag,
@@ -41,7 +39,7 @@ import {
   type TriggerId,
 } from './tenant-file';
 import { connectManagementApi, listActions, listBindings, toBindingSpecs } from './tenant-state';
-import { usageExit } from '../usage-exit';
+import { runMaskedCommand } from '../masked-command';
 
 /** What deploy:tenant is given; tests replace the build, git, the importer and Fauna's fetch. */
 export interface DeployDependencies {
@@ -368,24 +366,13 @@ async function writeTenant(
 
 /** npm run deploy:tenant; resolves to the exit code (0 deployed or a clean dry run, 1 refused or failed, 2 bad usage). */
 export async function runDeploy(argv: readonly string[], deps: DeployDependencies): Promise<number> {
-  // deploy-cli's logger reads AUTH0_LOG when it loads; nothing of this run may print request bodies.
-  clearDebugLogging();
-  const parsed = parseDeployOptions(argv);
-  const early = usageExit(parsed, USAGE, deps);
-  if (early !== undefined || !('options' in parsed)) return early ?? 2;
-  const secrets = secretValues(deps.env);
-  const ctx: Context = {
-    options: parsed.options,
-    deps,
-    root: deps.root ?? REPO_ROOT,
-    say: (line) => deps.out(maskSecrets(line, secrets)),
-    secrets,
-  };
-  try {
-    return await deployTenant(ctx);
-  } catch (err) {
-    if (err instanceof DeployRefusedError) deps.err(maskSecrets(`${err.code}: ${err.message}`, secrets));
-    else deps.err(maskSecrets(`${parsed.options.dryRun ? 'Dry run' : 'Deploy'} failed: ${failureText(err)}`, secrets));
-    return 1;
-  }
+  return runMaskedCommand({
+    argv,
+    parse: parseDeployOptions,
+    usage: USAGE,
+    io: deps,
+    run: (options, output) => deployTenant({ options, deps, root: deps.root ?? REPO_ROOT, ...output }),
+    failureLine: (err, options) =>
+      err instanceof DeployRefusedError ? `${err.code}: ${err.message}` : `${options.dryRun ? 'Dry run' : 'Deploy'} failed: ${failureText(err)}`,
+  });
 }

@@ -9,12 +9,9 @@ import { deployOneAction } from '../deploy/deploy-action';
 import { DeployRefusedError, failureText } from '../deploy/deploy-refused';
 import {
   DEPLOY_CREDENTIAL,
-  clearDebugLogging,
   isSettingName,
-  maskSecrets,
   readAuth0Credentials,
   readDeploySettings,
-  secretValues,
   type Auth0Credentials,
   type DeploySettings,
   type EnvBag,
@@ -33,7 +30,7 @@ import { RotationFauna, roleLabel, type KeyVariable, type NewKeySpec } from './f
 import { KEY_FILE_HEADING, deriveSlots, describeSlot, type KeyFileContents, type KeySlot, type NewKey } from './key-slots';
 import { USAGE, parseRotateOptions, type RotateOptions } from './options';
 import { keyVariableOf, tenantProblems } from './tenant-checks';
-import { usageExit } from '../usage-exit';
+import { runMaskedCommand } from '../masked-command';
 
 /**
  * npm run rotate:keys: new Action keys with the same roles, deployed through deploy:tenant's own
@@ -507,26 +504,17 @@ async function rotate(ctx: Context): Promise<number> {
 
 /** npm run rotate:keys; resolves to the exit code (0 rotated or a clean dry run, 1 refused or stopped, 2 bad usage). */
 export async function runRotation(argv: readonly string[], deps: RotationDependencies): Promise<number> {
-  clearDebugLogging();
-  const parsed = parseRotateOptions(argv);
-  const early = usageExit(parsed, USAGE, deps);
-  if (early !== undefined || !('options' in parsed)) return early ?? 2;
-  const secrets = secretValues(deps.env);
-  const ctx: Context = {
-    options: parsed.options,
-    deps,
-    root: deps.root ?? REPO_ROOT,
-    secrets,
-    say: (line) => deps.out(maskSecrets(line, secrets)),
-    now: deps.now ?? Date.now,
-    sleep: deps.sleep ?? realSleep,
-  };
-  try {
-    return await rotate(ctx);
-  } catch (err) {
-    if (err instanceof RotationError || err instanceof DeployRefusedError) deps.err(maskSecrets(`${err.code}: ${err.message}`, secrets));
-    else if (err instanceof KeyFileError) deps.err(maskSecrets(`${err.code}: ${err.message}. Nothing was created.`, secrets));
-    else deps.err(maskSecrets(`Rotation failed: ${failureText(err)}`, secrets));
-    return 1;
-  }
+  return runMaskedCommand({
+    argv,
+    parse: parseRotateOptions,
+    usage: USAGE,
+    io: deps,
+    run: (options, output) =>
+      rotate({ options, deps, root: deps.root ?? REPO_ROOT, ...output, now: deps.now ?? Date.now, sleep: deps.sleep ?? realSleep }),
+    failureLine: (err) => {
+      if (err instanceof RotationError || err instanceof DeployRefusedError) return `${err.code}: ${err.message}`;
+      if (err instanceof KeyFileError) return `${err.code}: ${err.message}. Nothing was created.`;
+      return `Rotation failed: ${failureText(err)}`;
+    },
+  });
 }
