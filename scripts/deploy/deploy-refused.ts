@@ -34,17 +34,20 @@ export type DeployErrorCode =
   /** An Action read back after its import is not the version just sent. */
   | 'ERR_DEPLOY_READ_BACK';
 
-export class DeployRefusedError extends Error {
-  readonly code: DeployErrorCode;
+/** An error with a stable code, a summary and the problems behind it, one per line (deploy:tenant, rotate:keys). */
+export class ProblemListError<Code extends string> extends Error {
+  readonly code: Code;
   readonly problems: readonly string[];
 
-  constructor(code: DeployErrorCode, summary: string, problems: readonly string[]) {
+  constructor(code: Code, summary: string, problems: readonly string[]) {
     super(`${summary}:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
     this.name = new.target.name;
     this.code = code;
     this.problems = problems;
   }
 }
+
+export class DeployRefusedError extends ProblemListError<DeployErrorCode> {}
 
 /** An SDK or deploy-cli failure, short: the status and Auth0's message when there is one. */
 export function failureText(err: unknown): string {

@@ -1,3 +1,5 @@
+import { ProblemListError } from '../deploy/deploy-refused';
+
 /**
  * Why rotate:keys stopped. Each problem names a variable, key id, file, Action or step and says
  * what to do; never a secret.
@@ -30,14 +32,4 @@ export type RotationErrorCode =
   /** Fauna still accepts an old key after the bound (its key cache). */
   | 'ERR_ROTATE_STILL_ACCEPTED';
 
-export class RotationError extends Error {
-  readonly code: RotationErrorCode;
-  readonly problems: readonly string[];
-
-  constructor(code: RotationErrorCode, summary: string, problems: readonly string[]) {
-    super(`${summary}:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
-    this.name = new.target.name;
-    this.code = code;
-    this.problems = problems;
-  }
-}
+export class RotationError extends ProblemListError<RotationErrorCode> {}
